@@ -1,0 +1,218 @@
+// icm/decimal.hpp - the exact decimal every amount, rate and attainment uses.
+//
+// Why a type of our own: money must be exact to the cent at any scale, and
+// binary floating point cannot represent 0.10. A decimal is a signed integer
+// coefficient and a scale (value = coefficient / 10^scale, scale >= 0).
+//
+// The fast path keeps the coefficient in an int64 and does every operation
+// inline with the compiler's checked builtins; a result that does not fit
+// continues exactly in a wide coefficient (boost::multiprecision::cpp_int,
+// hidden in src/ so this header stays light). It never wraps and never goes
+// through float or double.
+//
+// Scale is kept, not normalised: 1.50 has scale 2 and prints "1.50", yet
+// compares equal to 1.5. Addition and multiplication are exact; division and
+// rounding take an explicit number of digits (or a step) and a rounding mode.
+//
+//   auto credit = icm::decimal::parse("1234.56") * icm::decimal::parse("1.083457");
+//   credit.round(2);                          // 1337.59 (half-even)
+//   credit.round_to_step(icm::decimal(5, 2)); // 1337.60 (nearest 0.05)
+#pragma once
+
+#include <compare>      // std::strong_ordering
+#include <cstdint>      // std::int64_t
+#include <memory>       // std::shared_ptr (wide coefficient, rarely used)
+#include <optional>     // parse results
+#include <stdexcept>    // decimal_error
+#include <string>       // to_string
+#include <string_view>  // parse input
+
+#include <fmt/core.h>   // fmt::formatter
+
+namespace icm {
+
+// The seven rounding modes of the spec (section 2).
+enum class rounding_mode : std::uint8_t {
+  half_even,  // ties to the even neighbour (banker's rounding), the default
+  half_up,    // ties away from zero
+  half_down,  // ties toward zero
+  down,       // toward zero (truncate)
+  up,         // away from zero
+  floor,      // toward negative infinity
+  ceiling,    // toward positive infinity
+};
+
+// "half_even" <-> rounding_mode::half_even; nullopt for an unknown name.
+std::optional<rounding_mode> parse_rounding_mode(std::string_view name) noexcept;
+std::string_view to_string(rounding_mode mode) noexcept;
+
+// Thrown for a decimal operation that has no exact answer: division by zero,
+// a scale beyond decimal::max_scale, a malformed number given to parse_or_throw.
+class decimal_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Where and why a text is not a decimal (offset is 0-based, in bytes).
+struct decimal_syntax_error {
+  std::size_t offset = 0;
+  std::string message;
+};
+
+namespace detail {
+struct wide_coefficient;  // defined in src/decimal/wide.hpp
+}
+
+class decimal {
+ public:
+  // A scale above this is refused rather than grown without bound.
+  static constexpr int max_scale = 1000;
+  // A number text longer than this is refused by parse (digits and signs).
+  static constexpr std::size_t max_text_length = 400;
+
+  constexpr decimal() noexcept = default;  // 0
+  // coefficient / 10^scale, e.g. decimal(1250, 2) is 12.50.
+  constexpr decimal(std::int64_t coefficient, int scale = 0) : coef_(coefficient), scale_(scale) {
+    if (scale < 0 || scale > max_scale) throw_bad_scale(scale);
+  }
+
+  // Strict grammar: -?[0-9]+(\.[0-9]+)?  -- no '+', exponent, separators or
+  // blanks. The scale is the number of digits written after the point.
+  static std::optional<decimal> parse(std::string_view text,
+                                      decimal_syntax_error* error = nullptr);
+  // As parse, throwing decimal_error("bad number 'x': why") instead.
+  static decimal parse_or_throw(std::string_view text);
+
+  int scale() const noexcept { return scale_; }
+  int sign() const noexcept;
+  bool is_zero() const noexcept { return sign() == 0; }
+  // True when the coefficient left the int64 fast path.
+  bool is_wide() const noexcept { return wide_ != nullptr; }
+  // The int64 coefficient, when the value is on the fast path.
+  std::optional<std::int64_t> coefficient() const noexcept {
+    if (wide_) return std::nullopt;
+    return coef_;
+  }
+  // The coefficient at exactly `scale` digits, when that is exact and fits an
+  // int64 (1.5 at scale 2 is 150; 1.55 at scale 1 is nullopt).
+  std::optional<std::int64_t> scaled(int scale) const noexcept;
+  // The integer value, when the value is a whole number that fits an int64.
+  std::optional<std::int64_t> to_int64() const noexcept;
+
+  decimal operator-() const;
+  decimal abs() const { return sign() < 0 ? -*this : *this; }
+  friend decimal operator+(const decimal& a, const decimal& b);
+  friend decimal operator-(const decimal& a, const decimal& b);
+  friend decimal operator*(const decimal& a, const decimal& b);
+  decimal& operator+=(const decimal& b) { return *this = *this + b; }
+  decimal& operator-=(const decimal& b) { return *this = *this - b; }
+  decimal& operator*=(const decimal& b) { return *this = *this * b; }
+
+  // this / divisor rounded to `digits` fractional digits. Throws
+  // decimal_error on a zero divisor.
+  decimal divide(const decimal& divisor, int digits,
+                 rounding_mode mode = rounding_mode::half_even) const;
+  // Rounded to `digits` fractional digits; the result has exactly that scale
+  // (2.5.round(2) is 2.50).
+  decimal round(int digits, rounding_mode mode = rounding_mode::half_even) const;
+  // Rounded to a multiple of `step` (> 0): 0.01, 1, 0.05, 1000. The result
+  // has the step's scale.
+  decimal round_to_step(const decimal& step,
+                        rounding_mode mode = rounding_mode::half_even) const;
+  // The same value written with at least `scale` digits (exact; never drops
+  // digits): 1.5.with_scale(3) is 1.500.
+  decimal with_scale(int scale) const;
+
+  friend std::strong_ordering operator<=>(const decimal& a, const decimal& b);
+  friend bool operator==(const decimal& a, const decimal& b) {
+    return (a <=> b) == std::strong_ordering::equal;
+  }
+  friend decimal min(const decimal& a, const decimal& b) { return b < a ? b : a; }
+  friend decimal max(const decimal& a, const decimal& b) { return a < b ? b : a; }
+
+  // "-1234.50": the sign when negative, at least one integer digit, exactly
+  // scale() fractional digits. Never "-0".
+  std::string to_string() const;
+
+ private:
+  [[noreturn]] static void throw_bad_scale(int scale);
+  decimal(std::shared_ptr<const detail::wide_coefficient> wide, int scale);
+  friend struct detail_access;
+
+  std::int64_t coef_ = 0;  // meaningful only when wide_ is null
+  std::int32_t scale_ = 0;
+  // Set only when the coefficient does not fit an int64; immutable and
+  // shared, so copies stay cheap.
+  std::shared_ptr<const detail::wide_coefficient> wide_;
+};
+
+// An exact quotient num/den (den > 0), for decisions that must not be
+// rounded: attainment >= 100% compares num >= 1 * den. Arithmetic on a
+// quotient uses value(precision), rounded half-even (spec section 10).
+class quotient {
+ public:
+  quotient() = default;
+  // Throws decimal_error when den is zero; a negative den flips both signs.
+  quotient(decimal num, decimal den);
+  static quotient of(const decimal& value) { return quotient(value, decimal(1)); }
+
+  const decimal& numerator() const noexcept { return num_; }
+  const decimal& denominator() const noexcept { return den_; }
+  decimal value(int precision) const {
+    return num_.divide(den_, precision, rounding_mode::half_even);
+  }
+  friend std::strong_ordering operator<=>(const quotient& a, const quotient& b);
+  friend bool operator==(const quotient& a, const quotient& b) {
+    return (a <=> b) == std::strong_ordering::equal;
+  }
+
+ private:
+  decimal num_{0};
+  decimal den_{1};
+};
+
+namespace detail {
+// Fast-path helpers shared by the inline operators and the hot loops of the
+// evaluator: each returns false on overflow instead of wrapping.
+inline bool pow10_i64(int exponent, std::int64_t& out) noexcept {
+  static constexpr std::int64_t table[] = {1LL,
+                                           10LL,
+                                           100LL,
+                                           1000LL,
+                                           10000LL,
+                                           100000LL,
+                                           1000000LL,
+                                           10000000LL,
+                                           100000000LL,
+                                           1000000000LL,
+                                           10000000000LL,
+                                           100000000000LL,
+                                           1000000000000LL,
+                                           10000000000000LL,
+                                           100000000000000LL,
+                                           1000000000000000LL,
+                                           10000000000000000LL,
+                                           100000000000000000LL,
+                                           1000000000000000000LL};
+  if (exponent < 0 || exponent > 18) return false;
+  out = table[exponent];
+  return true;
+}
+// c * 10^exponent without overflow.
+inline bool upscale_i64(std::int64_t c, int exponent, std::int64_t& out) noexcept {
+  std::int64_t p;
+  if (!pow10_i64(exponent, p)) return c == 0 ? (out = 0, true) : false;
+  return !__builtin_mul_overflow(c, p, &out);
+}
+}  // namespace detail
+
+}  // namespace icm
+
+template <>
+struct fmt::formatter<icm::decimal> : fmt::formatter<fmt::string_view> {
+  template <typename FormatContext>
+  auto format(const icm::decimal& d, FormatContext& ctx) const {
+    const std::string s = d.to_string();
+    return fmt::formatter<fmt::string_view>::format(fmt::string_view(s), ctx);
+  }
+};
