@@ -20,7 +20,9 @@
 #pragma once
 
 #include <compare>      // std::strong_ordering
+#include <cstddef>      // std::size_t
 #include <cstdint>      // std::int64_t
+#include <functional>   // std::hash
 #include <memory>       // std::shared_ptr (wide coefficient, rarely used)
 #include <optional>     // parse results
 #include <stdexcept>    // decimal_error
@@ -59,119 +61,11 @@ struct decimal_syntax_error {
   std::string message;
 };
 
+class decimal;
+
 namespace detail {
 struct wide_coefficient;  // defined in src/decimal/wide.hpp
-}
 
-class decimal {
- public:
-  // A scale above this is refused rather than grown without bound.
-  static constexpr int max_scale = 1000;
-  // A number text longer than this is refused by parse (digits and signs).
-  static constexpr std::size_t max_text_length = 400;
-
-  constexpr decimal() noexcept = default;  // 0
-  // coefficient / 10^scale, e.g. decimal(1250, 2) is 12.50.
-  constexpr decimal(std::int64_t coefficient, int scale = 0) : coef_(coefficient), scale_(scale) {
-    if (scale < 0 || scale > max_scale) throw_bad_scale(scale);
-  }
-
-  // Strict grammar: -?[0-9]+(\.[0-9]+)?  -- no '+', exponent, separators or
-  // blanks. The scale is the number of digits written after the point.
-  static std::optional<decimal> parse(std::string_view text,
-                                      decimal_syntax_error* error = nullptr);
-  // As parse, throwing decimal_error("bad number 'x': why") instead.
-  static decimal parse_or_throw(std::string_view text);
-
-  int scale() const noexcept { return scale_; }
-  int sign() const noexcept;
-  bool is_zero() const noexcept { return sign() == 0; }
-  // True when the coefficient left the int64 fast path.
-  bool is_wide() const noexcept { return wide_ != nullptr; }
-  // The int64 coefficient, when the value is on the fast path.
-  std::optional<std::int64_t> coefficient() const noexcept {
-    if (wide_) return std::nullopt;
-    return coef_;
-  }
-  // The coefficient at exactly `scale` digits, when that is exact and fits an
-  // int64 (1.5 at scale 2 is 150; 1.55 at scale 1 is nullopt).
-  std::optional<std::int64_t> scaled(int scale) const noexcept;
-  // The integer value, when the value is a whole number that fits an int64.
-  std::optional<std::int64_t> to_int64() const noexcept;
-
-  decimal operator-() const;
-  decimal abs() const { return sign() < 0 ? -*this : *this; }
-  friend decimal operator+(const decimal& a, const decimal& b);
-  friend decimal operator-(const decimal& a, const decimal& b);
-  friend decimal operator*(const decimal& a, const decimal& b);
-  decimal& operator+=(const decimal& b) { return *this = *this + b; }
-  decimal& operator-=(const decimal& b) { return *this = *this - b; }
-  decimal& operator*=(const decimal& b) { return *this = *this * b; }
-
-  // this / divisor rounded to `digits` fractional digits. Throws
-  // decimal_error on a zero divisor.
-  decimal divide(const decimal& divisor, int digits,
-                 rounding_mode mode = rounding_mode::half_even) const;
-  // Rounded to `digits` fractional digits; the result has exactly that scale
-  // (2.5.round(2) is 2.50).
-  decimal round(int digits, rounding_mode mode = rounding_mode::half_even) const;
-  // Rounded to a multiple of `step` (> 0): 0.01, 1, 0.05, 1000. The result
-  // has the step's scale.
-  decimal round_to_step(const decimal& step,
-                        rounding_mode mode = rounding_mode::half_even) const;
-  // The same value written with at least `scale` digits (exact; never drops
-  // digits): 1.5.with_scale(3) is 1.500.
-  decimal with_scale(int scale) const;
-
-  friend std::strong_ordering operator<=>(const decimal& a, const decimal& b);
-  friend bool operator==(const decimal& a, const decimal& b) {
-    return (a <=> b) == std::strong_ordering::equal;
-  }
-  friend decimal min(const decimal& a, const decimal& b) { return b < a ? b : a; }
-  friend decimal max(const decimal& a, const decimal& b) { return a < b ? b : a; }
-
-  // "-1234.50": the sign when negative, at least one integer digit, exactly
-  // scale() fractional digits. Never "-0".
-  std::string to_string() const;
-
- private:
-  [[noreturn]] static void throw_bad_scale(int scale);
-  decimal(std::shared_ptr<const detail::wide_coefficient> wide, int scale);
-  friend struct detail_access;
-
-  std::int64_t coef_ = 0;  // meaningful only when wide_ is null
-  std::int32_t scale_ = 0;
-  // Set only when the coefficient does not fit an int64; immutable and
-  // shared, so copies stay cheap.
-  std::shared_ptr<const detail::wide_coefficient> wide_;
-};
-
-// An exact quotient num/den (den > 0), for decisions that must not be
-// rounded: attainment >= 100% compares num >= 1 * den. Arithmetic on a
-// quotient uses value(precision), rounded half-even (spec section 10).
-class quotient {
- public:
-  quotient() = default;
-  // Throws decimal_error when den is zero; a negative den flips both signs.
-  quotient(decimal num, decimal den);
-  static quotient of(const decimal& value) { return quotient(value, decimal(1)); }
-
-  const decimal& numerator() const noexcept { return num_; }
-  const decimal& denominator() const noexcept { return den_; }
-  decimal value(int precision) const {
-    return num_.divide(den_, precision, rounding_mode::half_even);
-  }
-  friend std::strong_ordering operator<=>(const quotient& a, const quotient& b);
-  friend bool operator==(const quotient& a, const quotient& b) {
-    return (a <=> b) == std::strong_ordering::equal;
-  }
-
- private:
-  decimal num_{0};
-  decimal den_{1};
-};
-
-namespace detail {
 // Fast-path helpers shared by the inline operators and the hot loops of the
 // evaluator: each returns false on overflow instead of wrapping.
 inline bool pow10_i64(int exponent, std::int64_t& out) noexcept {
@@ -204,10 +98,214 @@ inline bool upscale_i64(std::int64_t c, int exponent, std::int64_t& out) noexcep
   if (!pow10_i64(exponent, p)) return c == 0 ? (out = 0, true) : false;
   return !__builtin_mul_overflow(c, p, &out);
 }
+
+// The slow paths of the inline operators (src/decimal/arithmetic.cpp): they
+// continue exactly in the wide coefficient when the int64 fast path overflows.
+decimal add_slow(const decimal& a, const decimal& b);
+decimal subtract_slow(const decimal& a, const decimal& b);
+decimal multiply_slow(const decimal& a, const decimal& b);
+std::strong_ordering compare_slow(const decimal& a, const decimal& b);
+int wide_sign(const wide_coefficient& wide) noexcept;
 }  // namespace detail
+
+class decimal {
+ public:
+  // A scale above this is refused rather than grown without bound.
+  static constexpr int max_scale = 1000;
+  // A number text longer than this is refused by parse (digits and signs).
+  static constexpr std::size_t max_text_length = 400;
+
+  constexpr decimal() noexcept = default;  // 0
+  // coefficient / 10^scale, e.g. decimal(1250, 2) is 12.50.
+  constexpr decimal(std::int64_t coefficient, int scale = 0) : coef_(coefficient), scale_(scale) {
+    if (scale < 0 || scale > max_scale) throw_bad_scale(scale);
+  }
+
+  // Strict grammar: -?[0-9]+(\.[0-9]+)?  -- no '+', exponent, separators or
+  // blanks. The scale is the number of digits written after the point.
+  static std::optional<decimal> parse(std::string_view text,
+                                      decimal_syntax_error* error = nullptr);
+  // As parse, throwing decimal_error("bad number 'x': why") instead.
+  static decimal parse_or_throw(std::string_view text);
+
+  int scale() const noexcept { return scale_; }
+  int sign() const noexcept {
+    if (wide_) return detail::wide_sign(*wide_);
+    return (coef_ > 0) - (coef_ < 0);
+  }
+  bool is_zero() const noexcept { return sign() == 0; }
+  // True when the coefficient left the int64 fast path.
+  bool is_wide() const noexcept { return wide_ != nullptr; }
+  // The int64 coefficient, when the value is on the fast path.
+  std::optional<std::int64_t> coefficient() const noexcept {
+    if (wide_) return std::nullopt;
+    return coef_;
+  }
+  // The coefficient at exactly `scale` digits, when that is exact and fits an
+  // int64 (1.5 at scale 2 is 150; 1.55 at scale 1 is nullopt).
+  std::optional<std::int64_t> scaled(int scale) const noexcept;
+  // The integer value, when the value is a whole number that fits an int64.
+  std::optional<std::int64_t> to_int64() const noexcept;
+
+  decimal operator-() const;
+  decimal abs() const { return sign() < 0 ? -*this : *this; }
+  friend decimal operator+(const decimal& a, const decimal& b);
+  friend decimal operator-(const decimal& a, const decimal& b);
+  friend decimal operator*(const decimal& a, const decimal& b);
+  // In place on the fast path (accumulating totals is the hot loop).
+  decimal& operator+=(const decimal& b) {
+    // The builtin stores the wrapped value on overflow, hence the temporary.
+    std::int64_t r;
+    if (!wide_ && !b.wide_ && scale_ == b.scale_ && !__builtin_add_overflow(coef_, b.coef_, &r))
+      return coef_ = r, *this;
+    return *this = *this + b;
+  }
+  decimal& operator-=(const decimal& b) {
+    // The builtin stores the wrapped value on overflow, hence the temporary.
+    std::int64_t r;
+    if (!wide_ && !b.wide_ && scale_ == b.scale_ && !__builtin_sub_overflow(coef_, b.coef_, &r))
+      return coef_ = r, *this;
+    return *this = *this - b;
+  }
+  decimal& operator*=(const decimal& b) { return *this = *this * b; }
+
+  // this / divisor rounded to `digits` fractional digits. Throws
+  // decimal_error on a zero divisor.
+  decimal divide(const decimal& divisor, int digits,
+                 rounding_mode mode = rounding_mode::half_even) const;
+  // Rounded to `digits` fractional digits; the result has exactly that scale
+  // (2.5.round(2) is 2.50).
+  decimal round(int digits, rounding_mode mode = rounding_mode::half_even) const;
+  // Rounded to a multiple of `step` (> 0): 0.01, 1, 0.05, 1000. The result
+  // has the step's scale.
+  decimal round_to_step(const decimal& step,
+                        rounding_mode mode = rounding_mode::half_even) const;
+  // The same value written with at least `scale` digits (exact; never drops
+  // digits): 1.5.with_scale(3) is 1.500.
+  decimal with_scale(int scale) const;
+
+  friend std::strong_ordering operator<=>(const decimal& a, const decimal& b);
+  friend bool operator==(const decimal& a, const decimal& b) {
+    return (a <=> b) == std::strong_ordering::equal;
+  }
+  friend decimal min(const decimal& a, const decimal& b) { return b < a ? b : a; }
+  friend decimal max(const decimal& a, const decimal& b) { return a < b ? b : a; }
+
+  // "-1234.50": the sign when negative, at least one integer digit, exactly
+  // scale() fractional digits. Never "-0".
+  std::string to_string() const;
+
+  // Equal values hash equally whatever their scale (1.5 and 1.50), so a
+  // decimal can key an unordered container.
+  std::size_t hash() const noexcept;
+
+ private:
+  struct raw_tag {};
+  // No scale check: for the inline operators, whose scales are known good.
+  constexpr decimal(raw_tag, std::int64_t coefficient, int scale) noexcept
+      : coef_(coefficient), scale_(scale) {}
+  [[noreturn]] static void throw_bad_scale(int scale);
+  decimal(std::shared_ptr<const detail::wide_coefficient> wide, int scale);
+  friend struct detail_access;
+
+  std::int64_t coef_ = 0;  // meaningful only when wide_ is null
+  std::int32_t scale_ = 0;
+  // Set only when the coefficient does not fit an int64; immutable and
+  // shared, so copies stay cheap.
+  std::shared_ptr<const detail::wide_coefficient> wide_;
+};
+
+// The fast paths, inline; anything that overflows them (or a wide operand)
+// goes to the exact slow path.
+inline decimal operator+(const decimal& a, const decimal& b) {
+  if (!a.wide_ && !b.wide_) {
+    std::int64_t x, r;
+    if (a.scale_ == b.scale_) {
+      if (!__builtin_add_overflow(a.coef_, b.coef_, &r)) return decimal(decimal::raw_tag{}, r, a.scale_);
+    } else if (a.scale_ < b.scale_) {
+      if (detail::upscale_i64(a.coef_, b.scale_ - a.scale_, x) && !__builtin_add_overflow(x, b.coef_, &r))
+        return decimal(decimal::raw_tag{}, r, b.scale_);
+    } else {
+      if (detail::upscale_i64(b.coef_, a.scale_ - b.scale_, x) && !__builtin_add_overflow(a.coef_, x, &r))
+        return decimal(decimal::raw_tag{}, r, a.scale_);
+    }
+  }
+  return detail::add_slow(a, b);
+}
+
+inline decimal operator-(const decimal& a, const decimal& b) {
+  if (!a.wide_ && !b.wide_) {
+    std::int64_t x, r;
+    if (a.scale_ == b.scale_) {
+      if (!__builtin_sub_overflow(a.coef_, b.coef_, &r)) return decimal(decimal::raw_tag{}, r, a.scale_);
+    } else if (a.scale_ < b.scale_) {
+      if (detail::upscale_i64(a.coef_, b.scale_ - a.scale_, x) && !__builtin_sub_overflow(x, b.coef_, &r))
+        return decimal(decimal::raw_tag{}, r, b.scale_);
+    } else {
+      if (detail::upscale_i64(b.coef_, a.scale_ - b.scale_, x) && !__builtin_sub_overflow(a.coef_, x, &r))
+        return decimal(decimal::raw_tag{}, r, a.scale_);
+    }
+  }
+  return detail::subtract_slow(a, b);
+}
+
+inline decimal operator*(const decimal& a, const decimal& b) {
+  if (!a.wide_ && !b.wide_) {
+    const int scale = a.scale_ + b.scale_;
+    std::int64_t r;
+    if (scale <= decimal::max_scale && !__builtin_mul_overflow(a.coef_, b.coef_, &r))
+      return decimal(decimal::raw_tag{}, r, scale);
+  }
+  return detail::multiply_slow(a, b);
+}
+
+inline std::strong_ordering operator<=>(const decimal& a, const decimal& b) {
+  if (!a.wide_ && !b.wide_) {
+    std::int64_t x;
+    if (a.scale_ == b.scale_) return a.coef_ <=> b.coef_;
+    if (a.scale_ < b.scale_) {
+      if (detail::upscale_i64(a.coef_, b.scale_ - a.scale_, x)) return x <=> b.coef_;
+    } else {
+      if (detail::upscale_i64(b.coef_, a.scale_ - b.scale_, x)) return a.coef_ <=> x;
+    }
+  }
+  return detail::compare_slow(a, b);
+}
+
+// An exact quotient num/den (den > 0), for decisions that must not be
+// rounded: attainment >= 100% compares num >= 1 * den. Arithmetic on a
+// quotient uses value(precision), rounded half-even (spec section 10).
+class quotient {
+ public:
+  quotient() = default;
+  // Throws decimal_error when den is zero; a negative den flips both signs.
+  quotient(decimal num, decimal den);
+  static quotient of(const decimal& value) { return quotient(value, decimal(1)); }
+
+  const decimal& numerator() const noexcept { return num_; }
+  const decimal& denominator() const noexcept { return den_; }
+  decimal value(int precision) const {
+    return num_.divide(den_, precision, rounding_mode::half_even);
+  }
+  friend std::strong_ordering operator<=>(const quotient& a, const quotient& b);
+  friend bool operator==(const quotient& a, const quotient& b) {
+    return (a <=> b) == std::strong_ordering::equal;
+  }
+
+ private:
+  decimal num_{0};
+  decimal den_{1};
+};
+
 
 }  // namespace icm
 
+template <>
+struct std::hash<icm::decimal> {
+  std::size_t operator()(const icm::decimal& d) const noexcept { return d.hash(); }
+};
+
+// fmt::format("{:>12}", d): the text of to_string, with string alignment specs.
 template <>
 struct fmt::formatter<icm::decimal> : fmt::formatter<fmt::string_view> {
   template <typename FormatContext>
