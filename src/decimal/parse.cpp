@@ -80,10 +80,12 @@ std::optional<decimal> decimal::parse(std::string_view text, decimal_syntax_erro
   if (fits && (negative || c != std::numeric_limits<std::int64_t>::min()))
     return detail_access::fast(negative ? c : -c, scale);
 
+  // Leading zeros dropped: cpp_int would read "0..." as octal.
   std::string digits;
   digits.reserve(text.size());
   for (std::size_t i = int_begin; i < text.size(); ++i)
-    if (i != point) digits += text[i];
+    if (i != point && (text[i] != '0' || !digits.empty())) digits += text[i];
+  if (digits.empty()) return detail_access::fast(0, scale);
   detail::big_int big(digits);
   if (negative) big = -big;
   return detail_access::make(std::move(big), scale);
