@@ -1,0 +1,166 @@
+// icm/data.hpp - the input data set as columnar tables.
+//
+// Why columns: the evaluator filters and sums millions of transactions per
+// run; one array per column keeps each pass over a column cache-friendly and
+// lets a filter produce a selection of rows (DuckDB style). Text is interned
+// (a uint32 per cell, equal strings equal ids), so attribute tests compare
+// integers; amounts are int64 coefficients at one scale per column; dates are
+// day numbers; periods are `period` values.
+//
+// Reading is strict and independent of any plan: every malformed cell,
+// unknown reference or inconsistency is reported with file:line:column and
+// what was expected, and the reader keeps going to report more. Checks that
+// need the plan (period granularity, an FX rate for the plan currency, the
+// plan's name) belong to the engine.
+//
+//   icm::diagnostics diags;
+//   auto data = icm::read_dataset("rules/data/reference", diags);
+//   if (!data) for (auto& d : diags) std::cerr << d.headline() << '\n';
+#pragma once
+
+#include <cstdint>        // ids, day numbers, coefficients
+#include <functional>     // std::equal_to<> (transparent lookup)
+#include <memory>         // string_pool blocks
+#include <optional>       // read_dataset result, find
+#include <string>         // payee ids, names
+#include <string_view>    // lookups without allocation
+#include <unordered_map>  // payee index
+#include <vector>         // columns
+
+#include "icm/calendar.hpp"     // period
+#include "icm/decimal.hpp"      // quota amounts, shares, rates
+#include "icm/diagnostics.hpp"  // read_dataset reports into one
+
+namespace icm {
+
+// Hash for string-keyed maps that accept a string_view lookup (no temporary
+// std::string per probe).
+struct string_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
+// Interned strings. Ids are dense and stable; 0 is always "". Views stay
+// valid for the pool's lifetime (the bytes live in blocks that never move),
+// also when the pool itself is moved.
+class string_pool {
+ public:
+  string_pool();
+  string_pool(string_pool&&) noexcept;
+  string_pool& operator=(string_pool&&) noexcept;
+  ~string_pool();
+
+  std::uint32_t intern(std::string_view text);
+  std::string_view view(std::uint32_t id) const noexcept { return strings_[id]; }
+  std::optional<std::uint32_t> find(std::string_view text) const noexcept;
+  std::size_t size() const noexcept { return strings_.size(); }
+
+ private:
+  std::string_view store(std::string_view text);
+  void grow();
+
+  std::vector<std::string_view> strings_;   // by id
+  std::vector<std::size_t> hashes_;         // by id, to rehash without rehashing text
+  std::vector<std::uint32_t> slots_;        // open addressing: id + 1, 0 when empty
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t block_left_ = 0;
+  char* block_next_ = nullptr;
+};
+
+// One text column of a table, interned in dataset::strings.
+struct attribute_column {
+  std::string name;                   // the header's spelling
+  std::uint32_t column_number = 0;    // 1-based position in the header
+  std::vector<std::uint32_t> values;  // per row
+};
+
+inline constexpr std::uint32_t no_payee = 0xffffffff;
+inline constexpr std::int32_t no_date_before = INT32_MIN;  // empty hire_date
+inline constexpr std::int32_t no_date_after = INT32_MAX;   // empty end_date
+
+struct payee_table {
+  std::vector<std::string> ids;  // payee_id, file order
+  std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>> index;  // id -> row
+  std::vector<std::uint32_t> line;                  // 1-based source line per row
+  std::vector<std::uint32_t> manager;               // row of manager_id, or no_payee
+  std::vector<std::int32_t> hire_date, end_date;    // day numbers, or no_date_before/after
+  bool has_plan_column = false;
+  std::vector<std::uint32_t> plan;                  // interned plan name (empty without the column)
+  std::vector<attribute_column> attributes;         // every other column (name, region, ...)
+
+  std::size_t size() const noexcept { return ids.size(); }
+  std::optional<std::uint32_t> find(std::string_view payee_id) const;
+  const attribute_column* attribute(std::string_view name) const noexcept;
+};
+
+struct transaction_table {
+  std::vector<std::uint32_t> txn_id;  // interned in dataset::txn_ids
+  std::vector<std::int32_t> date;     // day numbers
+  std::vector<std::uint32_t> payee;   // payee row
+  std::vector<std::int64_t> amount;   // coefficient at amount_scale
+  // The most fractional digits any amount has; earlier rows are rescaled when
+  // a longer one appears, so every coefficient shares this scale.
+  int amount_scale = 0;
+  bool has_currency_column = false;
+  std::vector<std::uint32_t> currency;  // interned code; 0 ("") = plan currency
+  std::vector<std::uint32_t> line;
+  std::vector<attribute_column> attributes;  // every further column (product, region, ...)
+
+  std::size_t size() const noexcept { return txn_id.size(); }
+  decimal amount_of(std::size_t row) const { return decimal(amount[row], amount_scale); }
+  const attribute_column* attribute(std::string_view name) const noexcept;
+};
+
+struct quota_table {
+  std::vector<std::uint32_t> payee;   // payee row
+  std::vector<period> when;
+  std::vector<std::uint32_t> metric;  // interned; "quota" without a metric column
+  std::vector<decimal> amount;
+  std::vector<std::uint32_t> line;
+  std::size_t size() const noexcept { return payee.size(); }
+};
+
+struct split_table {
+  std::vector<std::uint32_t> txn;    // transaction row
+  std::vector<std::uint32_t> payee;  // payee row
+  std::vector<decimal> share;        // in (0, 1]; the shares of one transaction sum to 1
+  std::vector<std::uint32_t> line;
+  std::size_t size() const noexcept { return txn.size(); }
+};
+
+struct fx_table {
+  std::vector<std::uint32_t> currency;  // interned code
+  std::vector<period> when;
+  std::vector<decimal> rate;  // plan-currency units per unit of currency, > 0
+  std::vector<std::uint32_t> line;
+  std::size_t size() const noexcept { return currency.size(); }
+};
+
+struct dataset {
+  std::string directory;
+  string_pool strings;  // attribute values, currencies, plan names, metrics
+  string_pool txn_ids;
+  payee_table payees;
+  transaction_table transactions;
+  quota_table quotas;
+  split_table splits;
+  fx_table fx;
+
+  // "<directory>/transactions.csv", as diagnostics name it.
+  std::string file_path(std::string_view file) const;
+};
+
+struct read_options {
+  std::size_t max_field_length = std::size_t{1} << 20;
+  std::size_t max_errors_per_file = 50;  // then one "and N more errors" line
+};
+
+// Reads payees.csv and transactions.csv (required) and quotas.csv, splits.csv
+// and fx.csv (optional: absent means no rows) from `directory`. Appends every
+// error found to `diags` and returns nullopt when there was any.
+std::optional<dataset> read_dataset(const std::string& directory, diagnostics& diags,
+                                    const read_options& options = {});
+
+}  // namespace icm

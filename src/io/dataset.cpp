@@ -1,0 +1,715 @@
+// read_dataset: the five input files into columnar tables, with every error
+// placed at file:line:column.
+//
+// Order matters only for references: payees first (transactions, quotas and
+// splits name payees), then transactions (splits name txn_ids). A row with a
+// bad cell is still stored (with a default in that cell) when its key is good,
+// so that one mistake does not echo as "unknown payee" or "unknown txn_id" in
+// the files that follow; since any error makes read_dataset return nullopt,
+// those defaults are never seen by the engine. When a whole table could not be
+// read (missing file or column), references to it are not checked at all.
+#include <algorithm>   // std::count, std::sort
+#include <cstdio>      // std::FILE
+#include <filesystem>  // is_directory, exists
+#include <map>         // duplicate detection keyed by (payee, period, metric)
+#include <tuple>       // map keys
+
+#include <fmt/format.h>
+
+#include "icm/data.hpp"
+#include "icm/io/csv.hpp"
+
+namespace icm {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A cell as it appears in a message: quoted, and cut short when long.
+std::string shown(std::string_view text) {
+  constexpr std::size_t room = 40;
+  if (text.size() <= room) return fmt::format("'{}'", text);
+  return fmt::format("'{}...'", text.substr(0, room));
+}
+
+// Errors of one file, capped so that a file with a systematic mistake does
+// not bury the others.
+class file_errors {
+ public:
+  file_errors(diagnostics& diags, std::string path, std::size_t cap)
+      : diags_(diags), path_(std::move(path)), cap_(cap) {}
+  file_errors(const file_errors&) = delete;
+  file_errors& operator=(const file_errors&) = delete;
+  ~file_errors() {
+    if (count_ > cap_)
+      diags_.error({path_, 0, 0, 1}, fmt::format("and {} more errors in this file", count_ - cap_));
+  }
+
+  void at(std::uint32_t line, std::uint32_t column, std::uint32_t length, std::string message) {
+    if (++count_ <= cap_) diags_.error({path_, line, column, length}, std::move(message));
+  }
+  void at(const csv::field& f, std::string message) {
+    at(f.line, f.column, f.length, std::move(message));
+  }
+  void whole_file(std::string message) { at(0, 0, 1, std::move(message)); }
+  void warning(std::uint32_t line, std::uint32_t column, std::string message) {
+    diags_.warning({path_, line, column, 1}, std::move(message));
+  }
+  std::size_t count() const noexcept { return count_; }
+  const std::string& path() const noexcept { return path_; }
+
+ private:
+  diagnostics& diags_;
+  std::string path_;
+  std::size_t cap_;
+  std::size_t count_ = 0;
+};
+
+enum class presence { required, optional };
+
+// One CSV file: its bytes, its header and a cursor over its good records.
+class table_input {
+ public:
+  table_input(file_errors& errors, const read_options& options)
+      : errors_(errors), options_(options) {}
+
+  // Reads the file and its header. False when the file is absent (an error
+  // only when required) or unreadable; the reasons are reported.
+  bool open(presence need) {
+    const std::string& path = errors_.path();
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+      if (need == presence::required)
+        errors_.whole_file("file not found (a data set needs payees.csv and transactions.csv)");
+      return false;
+    }
+    if (!read_whole(path)) {
+      errors_.whole_file("cannot read the file");
+      return false;
+    }
+    reader_.emplace(text_, csv::options{options_.max_field_length});
+    if (reader_->read_header(header_) != csv::status::record) {
+      report(reader_->last_error());
+      return false;
+    }
+    bool ok = true;
+    for (std::uint32_t i = 0; i < header_.size(); ++i) {
+      const csv::field& f = header_[i];
+      names_.emplace_back(f.text);
+      if (f.text.empty()) {
+        errors_.at(f, fmt::format("empty column name in column {}", i + 1));
+        ok = false;
+      }
+      for (std::uint32_t j = 0; j < i; ++j) {
+        if (!f.text.empty() && header_[j].text == f.text) {
+          errors_.at(f, fmt::format("duplicate column {} (also column {})", shown(f.text), j + 1));
+          ok = false;
+        }
+      }
+    }
+    return ok;
+  }
+
+  // 0-based index of a column, or -1.
+  int column(std::string_view name) const {
+    for (std::size_t i = 0; i < names_.size(); ++i)
+      if (names_[i] == name) return static_cast<int>(i);
+    return -1;
+  }
+
+  // Checks that every one of `names` is a column; reports each that is not.
+  bool require(std::initializer_list<std::string_view> required) {
+    bool ok = true;
+    for (std::string_view name : required) {
+      if (column(name) >= 0) continue;
+      std::string expected;
+      for (std::string_view r : required) expected += fmt::format("{}{}", expected.empty() ? "" : ", ", r);
+      std::string found;
+      for (const auto& n : names_) found += fmt::format("{}{}", found.empty() ? "" : ", ", n);
+      errors_.at(1, 1, 1,
+                 fmt::format("missing required column '{}' (expected columns {}; found {})", name,
+                             expected, found));
+      ok = false;
+    }
+    return ok;
+  }
+
+  // Warns about columns a fixed-format file does not use.
+  void warn_unused(std::initializer_list<std::string_view> known) {
+    for (std::size_t i = 0; i < names_.size(); ++i) {
+      if (std::find(known.begin(), known.end(), names_[i]) != known.end()) continue;
+      errors_.warning(1, header_[i].column,
+                      fmt::format("column {} is not used and is ignored", shown(names_[i])));
+    }
+  }
+
+  // The next well-formed record; malformed ones are reported and skipped.
+  bool next() {
+    for (;;) {
+      switch (reader_->next(row_)) {
+        case csv::status::record: return true;
+        case csv::status::end: return false;
+        case csv::status::error:
+          report(reader_->last_error());
+          if (reader_->last_error().fatal) {
+            complete_ = false;
+            return false;
+          }
+          break;
+      }
+    }
+  }
+
+  const csv::record& row() const noexcept { return row_; }
+  const csv::field& operator[](int column) const noexcept {
+    return row_[static_cast<std::size_t>(column)];
+  }
+  const std::vector<std::string>& names() const noexcept { return names_; }
+  std::string_view text() const noexcept { return text_; }
+  // False when a fatal CSV error stopped reading before the end.
+  bool complete() const noexcept { return complete_; }
+
+ private:
+  bool read_whole(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) return false;
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    if (!ec) text_.resize(static_cast<std::size_t>(size));
+    const std::size_t got = ec ? 0 : std::fread(text_.data(), 1, text_.size(), f);
+    const bool ok = !ec && got == text_.size() && std::ferror(f) == 0;
+    std::fclose(f);
+    return ok;
+  }
+  void report(const csv::error& e) { errors_.at(e.line, e.column, e.length, e.message); }
+
+  file_errors& errors_;
+  const read_options& options_;
+  std::string text_;
+  std::optional<csv::reader> reader_;
+  csv::record header_;
+  csv::record row_;
+  std::vector<std::string> names_;
+  bool complete_ = true;
+};
+
+// The columns of a table that are kept as interned text.
+std::vector<attribute_column> attribute_columns(const table_input& in,
+                                                std::initializer_list<std::string_view> typed,
+                                                std::size_t rows) {
+  std::vector<attribute_column> out;
+  const auto& names = in.names();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (std::find(typed.begin(), typed.end(), names[i]) != typed.end()) continue;
+    out.push_back({names[i], static_cast<std::uint32_t>(i + 1), {}});
+    out.back().values.reserve(rows);
+  }
+  return out;
+}
+
+void intern_attributes(const table_input& in, string_pool& strings,
+                       std::vector<attribute_column>& columns) {
+  for (auto& c : columns) c.values.push_back(strings.intern(in[static_cast<int>(c.column_number) - 1].text));
+}
+
+// decimal::parse with the error placed at the offending byte.
+std::optional<decimal> parse_number(const csv::field& f, std::string_view what,
+                                    file_errors& errors) {
+  if (f.text.empty()) {
+    errors.at(f, fmt::format("expected a number for {}, found an empty field", what));
+    return std::nullopt;
+  }
+  decimal_syntax_error why;
+  auto value = decimal::parse(f.text, &why);
+  if (!value) {
+    const auto offset = static_cast<std::uint32_t>(std::min(why.offset, f.text.size()));
+    errors.at(f.line, f.column + (f.quoted ? 1 : 0) + offset, 1,
+              fmt::format("bad number {} for {}: {}", shown(f.text), what, why.message));
+  }
+  return value;
+}
+
+std::optional<date> parse_date_field(const csv::field& f, std::string_view what,
+                                     file_errors& errors) {
+  auto d = parse_date(f.text);
+  if (!d) {
+    errors.at(f, fmt::format("bad date {} for {}: expected YYYY-MM-DD (a real calendar day)",
+                             shown(f.text), what));
+  }
+  return d;
+}
+
+std::optional<period> parse_period_field(const csv::field& f, file_errors& errors) {
+  auto p = parse_period(f.text);
+  if (!p) {
+    errors.at(f, fmt::format("bad period {}: expected a year (2026), a quarter (2026-Q1) or a "
+                             "month (2026-03)",
+                             shown(f.text)));
+  }
+  return p;
+}
+
+bool is_currency_code(std::string_view s) {
+  return s.size() == 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+std::optional<std::uint32_t> currency_field(const csv::field& f, string_pool& strings,
+                                            file_errors& errors) {
+  if (!is_currency_code(f.text)) {
+    errors.at(f, fmt::format("bad currency {}: expected a three-letter ISO 4217 code such as EUR",
+                             shown(f.text)));
+    return std::nullopt;
+  }
+  return strings.intern(f.text);
+}
+
+std::optional<std::uint32_t> payee_reference(const csv::field& f, const dataset& ds,
+                                             bool payees_known, std::string_view role,
+                                             file_errors& errors) {
+  if (auto row = ds.payees.find(f.text)) return row;
+  if (payees_known) {
+    errors.at(f, f.text.empty()
+                     ? fmt::format("expected a {}, found an empty field", role)
+                     : fmt::format("unknown {} {}: no such payee_id in payees.csv", role,
+                                   shown(f.text)));
+  }
+  return std::nullopt;
+}
+
+// ---- payees.csv -------------------------------------------------------------
+
+bool read_payees(dataset& ds, diagnostics& diags, const read_options& options) {
+  file_errors errors(diags, ds.file_path("payees.csv"), options.max_errors_per_file);
+  table_input in(errors, options);
+  if (!in.open(presence::required) || !in.require({"payee_id"})) return false;
+
+  const int c_id = in.column("payee_id"), c_manager = in.column("manager_id"),
+            c_hire = in.column("hire_date"), c_end = in.column("end_date"),
+            c_plan = in.column("plan"), c_target = in.column("target_incentive");
+  payee_table& t = ds.payees;
+  t.has_plan_column = c_plan >= 0;
+  t.attributes = attribute_columns(in, {"payee_id", "manager_id", "hire_date", "end_date", "plan"}, 0);
+
+  struct manager_ref {
+    std::uint32_t row;
+    std::string id;
+    std::uint32_t line, column, length;
+  };
+  std::vector<manager_ref> managers;
+
+  while (in.next()) {
+    const csv::field& id = in[c_id];
+    if (id.text.empty()) {
+      errors.at(id, "expected a payee_id, found an empty field");
+      continue;
+    }
+    if (auto first = t.find(id.text)) {
+      errors.at(id, fmt::format("duplicate payee_id {} (first on line {})", shown(id.text),
+                                t.line[*first]));
+      continue;
+    }
+    const auto row = static_cast<std::uint32_t>(t.ids.size());
+    t.ids.emplace_back(id.text);
+    t.index.emplace(t.ids.back(), row);
+    t.line.push_back(in.row().line());
+    t.manager.push_back(no_payee);
+    if (c_manager >= 0 && !in[c_manager].text.empty()) {
+      const csv::field& m = in[c_manager];
+      managers.push_back({row, std::string(m.text), m.line, m.column, m.length});
+    }
+    std::int32_t hire = no_date_before, end = no_date_after;
+    if (c_hire >= 0 && !in[c_hire].text.empty())
+      if (auto d = parse_date_field(in[c_hire], "hire_date", errors)) hire = d->days;
+    if (c_end >= 0 && !in[c_end].text.empty()) {
+      if (auto d = parse_date_field(in[c_end], "end_date", errors)) {
+        end = d->days;
+        if (hire != no_date_before && end < hire) {
+          errors.at(in[c_end], fmt::format("end_date {} is before hire_date {}", in[c_end].text,
+                                           in[c_hire].text));
+        }
+      }
+    }
+    t.hire_date.push_back(hire);
+    t.end_date.push_back(end);
+    t.plan.push_back(c_plan >= 0 ? ds.strings.intern(in[c_plan].text) : 0);
+    // target_incentive stays text like any attribute, but a bad number is
+    // caught here, where its place is known.
+    if (c_target >= 0 && !in[c_target].text.empty())
+      parse_number(in[c_target], "target_incentive", errors);
+    intern_attributes(in, ds.strings, t.attributes);
+  }
+
+  for (const auto& m : managers) {
+    if (auto row = t.find(m.id)) {
+      t.manager[m.row] = *row;
+    } else {
+      errors.at(m.line, m.column, m.length,
+                fmt::format("unknown manager_id {}: no such payee_id in payees.csv", shown(m.id)));
+    }
+  }
+  return in.complete();
+}
+
+// ---- transactions.csv -------------------------------------------------------
+
+// -?[0-9]+(\.[0-9]+)? into an int64 coefficient and a scale. Anything else
+// (or a coefficient beyond int64) is left to decimal::parse, which explains.
+struct fast_amount {
+  std::int64_t coefficient = 0;
+  int scale = 0;
+};
+enum class amount_syntax { ok, bad, too_large };
+
+amount_syntax parse_amount(std::string_view s, fast_amount& out) {
+  std::size_t i = 0;
+  const bool negative = !s.empty() && s[0] == '-';
+  if (negative) ++i;
+  std::uint64_t magnitude = 0;
+  bool too_large = false;
+  const auto digits = [&](int& count) {
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      const auto digit = static_cast<std::uint64_t>(s[i] - '0');
+      if (magnitude > (static_cast<std::uint64_t>(INT64_MAX) - digit) / 10) too_large = true;
+      if (!too_large) magnitude = magnitude * 10 + digit;
+      ++i;
+      ++count;
+    }
+  };
+  int whole = 0, fraction = 0;
+  digits(whole);
+  if (whole == 0) return amount_syntax::bad;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    digits(fraction);
+    if (fraction == 0) return amount_syntax::bad;
+  }
+  if (i != s.size()) return amount_syntax::bad;
+  if (too_large) return amount_syntax::too_large;
+  const auto value = static_cast<std::int64_t>(magnitude);
+  out = {negative ? -value : value, fraction};
+  return amount_syntax::ok;
+}
+
+struct transaction_reader {
+  dataset& ds;
+  file_errors& errors;
+  std::vector<std::uint32_t>& txn_row_of_id;  // by txn_ids id; index 0 unused
+  bool payees_known;
+
+  // Brings `coefficient` at `scale` to the column's scale, growing the column's
+  // scale (and rescaling earlier rows) when this amount has more digits.
+  bool place_amount(const csv::field& f, std::int64_t coefficient, int scale,
+                    std::int64_t& out) {
+    transaction_table& t = ds.transactions;
+    if (scale > t.amount_scale) {
+      const int grow = scale - t.amount_scale;
+      for (std::size_t r = 0; r < t.amount.size(); ++r) {
+        std::int64_t rescaled;
+        if (!detail::upscale_i64(t.amount[r], grow, rescaled)) {
+          errors.at(f, fmt::format("amount out of range: with {} fractional digits, the amount on "
+                                   "line {} no longer fits 64 bits",
+                                   scale, t.line[r]));
+          return false;
+        }
+      }
+      for (auto& a : t.amount) detail::upscale_i64(a, grow, a);
+      t.amount_scale = scale;
+    }
+    if (!detail::upscale_i64(coefficient, t.amount_scale - scale, out)) {
+      errors.at(f, fmt::format("amount out of range: {} at {} fractional digits does not fit 64 "
+                               "bits",
+                               shown(f.text), t.amount_scale));
+      return false;
+    }
+    return true;
+  }
+
+  void amount(const csv::field& f, std::int64_t& out) {
+    fast_amount a;
+    switch (parse_amount(f.text, a)) {
+      case amount_syntax::ok: place_amount(f, a.coefficient, a.scale, out); return;
+      case amount_syntax::too_large:
+        errors.at(f, fmt::format("amount out of range: {} does not fit 64 bits", shown(f.text)));
+        return;
+      case amount_syntax::bad: parse_number(f, "amount", errors); return;
+    }
+  }
+};
+
+bool read_transactions(dataset& ds, diagnostics& diags, const read_options& options,
+                       bool payees_known, std::vector<std::uint32_t>& txn_row_of_id) {
+  file_errors errors(diags, ds.file_path("transactions.csv"), options.max_errors_per_file);
+  table_input in(errors, options);
+  if (!in.open(presence::required) || !in.require({"txn_id", "date", "payee_id", "amount"}))
+    return false;
+
+  const int c_id = in.column("txn_id"), c_date = in.column("date"),
+            c_payee = in.column("payee_id"), c_amount = in.column("amount"),
+            c_currency = in.column("currency");
+  // One line per row is the common case: size the columns once.
+  const auto rows = static_cast<std::size_t>(std::count(in.text().begin(), in.text().end(), '\n'));
+  transaction_table& t = ds.transactions;
+  t.has_currency_column = c_currency >= 0;
+  t.attributes =
+      attribute_columns(in, {"txn_id", "date", "payee_id", "amount", "currency"}, rows);
+  t.txn_id.reserve(rows);
+  t.date.reserve(rows);
+  t.payee.reserve(rows);
+  t.amount.reserve(rows);
+  t.line.reserve(rows);
+  if (t.has_currency_column) t.currency.reserve(rows);
+  txn_row_of_id.reserve(rows + 1);
+
+  transaction_reader r{ds, errors, txn_row_of_id, payees_known};
+  while (in.next()) {
+    const csv::field& id = in[c_id];
+    if (id.text.empty()) {
+      errors.at(id, "expected a txn_id, found an empty field");
+      continue;
+    }
+    const std::uint32_t txn = ds.txn_ids.intern(id.text);
+    if (txn < txn_row_of_id.size()) {
+      errors.at(id, fmt::format("duplicate txn_id {} (first on line {})", shown(id.text),
+                                t.line[txn_row_of_id[txn]]));
+      continue;
+    }
+    txn_row_of_id.push_back(static_cast<std::uint32_t>(t.txn_id.size()));
+    t.txn_id.push_back(txn);
+    t.line.push_back(in.row().line());
+
+    const csv::field& day = in[c_date];
+    auto d = parse_date(day.text);
+    if (!d) parse_date_field(day, "date", errors);
+    t.date.push_back(d ? d->days : 0);
+
+    auto payee = payee_reference(in[c_payee], ds, payees_known, "payee_id", errors);
+    t.payee.push_back(payee ? *payee : no_payee);
+
+    std::int64_t amount = 0;
+    r.amount(in[c_amount], amount);
+    t.amount.push_back(amount);
+
+    if (t.has_currency_column) {
+      const csv::field& c = in[c_currency];
+      std::optional<std::uint32_t> code = 0;
+      if (!c.text.empty()) code = currency_field(c, ds.strings, errors);
+      t.currency.push_back(code ? *code : 0);
+    }
+    intern_attributes(in, ds.strings, t.attributes);
+  }
+  return in.complete();
+}
+
+// ---- quotas.csv -------------------------------------------------------------
+
+void read_quotas(dataset& ds, diagnostics& diags, const read_options& options,
+                 bool payees_known) {
+  file_errors errors(diags, ds.file_path("quotas.csv"), options.max_errors_per_file);
+  table_input in(errors, options);
+  if (!in.open(presence::optional)) return;
+  in.warn_unused({"payee_id", "period", "amount", "metric"});
+  if (!in.require({"payee_id", "period", "amount"})) return;
+
+  const int c_payee = in.column("payee_id"), c_period = in.column("period"),
+            c_amount = in.column("amount"), c_metric = in.column("metric");
+  const std::uint32_t default_metric = ds.strings.intern("quota");
+  std::map<std::tuple<std::uint32_t, period, std::uint32_t>, std::uint32_t> first_line;
+  quota_table& t = ds.quotas;
+  while (in.next()) {
+    auto payee = payee_reference(in[c_payee], ds, payees_known, "payee_id", errors);
+    auto when = parse_period_field(in[c_period], errors);
+    std::uint32_t metric = default_metric;
+    if (c_metric >= 0 && !in[c_metric].text.empty()) metric = ds.strings.intern(in[c_metric].text);
+    auto amount = parse_number(in[c_amount], "amount", errors);
+    if (!payee || !when || !amount) continue;
+    auto [at, fresh] = first_line.emplace(std::tuple{*payee, *when, metric}, in.row().line());
+    if (!fresh) {
+      errors.at(in[c_payee],
+                fmt::format("duplicate quota for payee_id {}, period {}, metric '{}' (first on "
+                            "line {})",
+                            shown(in[c_payee].text), to_string(*when), ds.strings.view(metric),
+                            at->second));
+      continue;
+    }
+    t.payee.push_back(*payee);
+    t.when.push_back(*when);
+    t.metric.push_back(metric);
+    t.amount.push_back(std::move(*amount));
+    t.line.push_back(in.row().line());
+  }
+}
+
+// ---- splits.csv -------------------------------------------------------------
+
+void read_splits(dataset& ds, diagnostics& diags, const read_options& options,
+                 bool payees_known, bool txns_known,
+                 const std::vector<std::uint32_t>& txn_row_of_id) {
+  file_errors errors(diags, ds.file_path("splits.csv"), options.max_errors_per_file);
+  table_input in(errors, options);
+  if (!in.open(presence::optional)) return;
+  in.warn_unused({"txn_id", "payee_id", "share"});
+  if (!in.require({"txn_id", "payee_id", "share"})) return;
+
+  const int c_txn = in.column("txn_id"), c_payee = in.column("payee_id"),
+            c_share = in.column("share");
+  split_table& t = ds.splits;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> first_line;
+  std::vector<std::uint32_t> share_column;  // per split row, for the sum error
+  std::vector<bool> txn_had_bad_row(ds.transactions.size(), false);
+
+  while (in.next()) {
+    const csv::field& id = in[c_txn];
+    std::optional<std::uint32_t> txn;
+    if (auto k = ds.txn_ids.find(id.text); k && *k != 0 && *k < txn_row_of_id.size()) {
+      txn = txn_row_of_id[*k];
+    } else if (txns_known) {
+      errors.at(id, id.text.empty()
+                        ? std::string("expected a txn_id, found an empty field")
+                        : fmt::format("unknown txn_id {}: no such txn_id in transactions.csv",
+                                      shown(id.text)));
+    }
+    auto payee = payee_reference(in[c_payee], ds, payees_known, "payee_id", errors);
+    const csv::field& s = in[c_share];
+    auto share = parse_number(s, "share", errors);
+    if (share && (share->sign() <= 0 || *share > decimal(1))) {
+      errors.at(s, fmt::format("share {} out of range: expected a fraction in (0, 1]", s.text));
+      share.reset();
+    }
+    if (!txn) continue;
+    if (!payee || !share) {
+      txn_had_bad_row[*txn] = true;  // its sum would only repeat the error
+      continue;
+    }
+    auto [at, fresh] = first_line.emplace(std::pair{*txn, *payee}, in.row().line());
+    if (!fresh) {
+      errors.at(in[c_payee],
+                fmt::format("second split row for txn_id {} and payee_id {} (first on line {}); "
+                            "one row per payee per transaction",
+                            shown(id.text), shown(in[c_payee].text), at->second));
+      txn_had_bad_row[*txn] = true;
+      continue;
+    }
+    t.txn.push_back(*txn);
+    t.payee.push_back(*payee);
+    t.share.push_back(std::move(*share));
+    t.line.push_back(in.row().line());
+    share_column.push_back(s.column);
+  }
+
+  // Shares of one transaction sum to exactly 1.
+  std::vector<std::uint32_t> order(t.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return t.txn[a] < t.txn[b]; });
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> bad;  // (first split row, end in order)
+  for (std::size_t i = 0; i < order.size();) {
+    std::size_t j = i;
+    decimal sum;
+    while (j < order.size() && t.txn[order[j]] == t.txn[order[i]]) sum += t.share[order[j++]];
+    const std::uint32_t txn = t.txn[order[i]];
+    if (sum != decimal(1) && !txn_had_bad_row[txn]) {
+      std::string lines;
+      for (std::size_t k = i; k < j; ++k) {
+        if (k - i == 10) {
+          lines += ", ...";
+          break;
+        }
+        lines += fmt::format("{}{}", k == i ? "" : ", ", t.line[order[k]]);
+      }
+      const std::uint32_t first = order[i];  // file order within the txn (stable sort)
+      errors.at(t.line[first], share_column[first], 1,
+                fmt::format("shares of txn_id '{}' sum to {}, expected exactly 1 (split rows on "
+                            "lines {})",
+                            ds.txn_ids.view(ds.transactions.txn_id[txn]), sum.to_string(), lines));
+    }
+    i = j;
+  }
+}
+
+// ---- fx.csv -----------------------------------------------------------------
+
+void read_fx(dataset& ds, diagnostics& diags, const read_options& options) {
+  file_errors errors(diags, ds.file_path("fx.csv"), options.max_errors_per_file);
+  table_input in(errors, options);
+  if (!in.open(presence::optional)) return;
+  in.warn_unused({"currency", "period", "rate"});
+  if (!in.require({"currency", "period", "rate"})) return;
+
+  const int c_currency = in.column("currency"), c_period = in.column("period"),
+            c_rate = in.column("rate");
+  fx_table& t = ds.fx;
+  std::map<std::pair<std::uint32_t, period>, std::uint32_t> first_line;
+  while (in.next()) {
+    auto currency = currency_field(in[c_currency], ds.strings, errors);
+    auto when = parse_period_field(in[c_period], errors);
+    auto rate = parse_number(in[c_rate], "rate", errors);
+    if (rate && rate->sign() <= 0) {
+      errors.at(in[c_rate], fmt::format("rate {} must be positive (plan-currency units per unit "
+                                        "of {})",
+                                        in[c_rate].text, in[c_currency].text));
+      rate.reset();
+    }
+    if (!currency || !when || !rate) continue;
+    auto [at, fresh] = first_line.emplace(std::pair{*currency, *when}, in.row().line());
+    if (!fresh) {
+      errors.at(in[c_currency], fmt::format("duplicate fx rate for {} in {} (first on line {})",
+                                            in[c_currency].text, to_string(*when), at->second));
+      continue;
+    }
+    t.currency.push_back(*currency);
+    t.when.push_back(*when);
+    t.rate.push_back(std::move(*rate));
+    t.line.push_back(in.row().line());
+  }
+}
+
+template <typename Columns>
+const attribute_column* find_attribute(const Columns& columns, std::string_view name) noexcept {
+  for (const auto& c : columns)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<std::uint32_t> payee_table::find(std::string_view payee_id) const {
+  auto it = index.find(payee_id);
+  if (it == index.end()) return std::nullopt;
+  return it->second;
+}
+
+const attribute_column* payee_table::attribute(std::string_view name) const noexcept {
+  return find_attribute(attributes, name);
+}
+
+const attribute_column* transaction_table::attribute(std::string_view name) const noexcept {
+  return find_attribute(attributes, name);
+}
+
+std::string dataset::file_path(std::string_view file) const {
+  if (directory.empty()) return std::string(file);
+  if (directory.back() == '/') return fmt::format("{}{}", directory, file);
+  return fmt::format("{}/{}", directory, file);
+}
+
+std::optional<dataset> read_dataset(const std::string& directory, diagnostics& diags,
+                                    const read_options& options) {
+  const std::size_t errors_before = diags.error_count();
+  std::error_code ec;
+  if (!fs::is_directory(directory, ec)) {
+    diags.error({directory, 0, 0, 1}, "data directory not found");
+    return std::nullopt;
+  }
+  dataset ds;
+  ds.directory = directory;
+  const bool payees_known = read_payees(ds, diags, options);
+  std::vector<std::uint32_t> txn_row_of_id{no_payee};  // id 0 ("") is never a txn_id
+  const bool txns_known = read_transactions(ds, diags, options, payees_known, txn_row_of_id);
+  read_quotas(ds, diags, options, payees_known);
+  read_splits(ds, diags, options, payees_known, txns_known, txn_row_of_id);
+  read_fx(ds, diags, options);
+  if (diags.error_count() > errors_before) return std::nullopt;
+  return ds;
+}
+
+}  // namespace icm
