@@ -261,7 +261,7 @@ std::vector<payee_state> write_random_payees(const generator_options& opt, outpu
   rng r(opt.seed, payee_stream);
   const auto n = opt.payees;
   std::vector<payee_state> state(n);
-  const std::int64_t per_quarter_x4n = static_cast<std::int64_t>(4 * n);
+  const std::int64_t four_n = static_cast<std::int64_t>(4 * n);
   const auto txns = static_cast<std::int64_t>(opt.transactions);
 
   for (std::uint64_t id = 1; id <= n; ++id) {
@@ -328,7 +328,7 @@ std::vector<payee_state> write_random_payees(const generator_options& opt, outpu
       // transactions (M / 4N, at least one).
       std::int64_t typical = mul_div(mul_div(quota, attainment_per_mille, 1000), 10'000,
                                      expected_credit_per_10k);
-      if (txns > per_quarter_x4n) typical = mul_div(typical, per_quarter_x4n, txns);
+      if (txns > four_n) typical = mul_div(typical, four_n, txns);
       p.typical_cents[static_cast<std::size_t>(q)] = typical < 100 ? 100 : typical;
 
       csv_out& qo = out.quotas;
@@ -383,7 +383,8 @@ void write_random_transactions(const generator_options& opt,
   for (std::uint64_t id = 1; id <= opt.transactions; ++id) {
     const std::int64_t payee = r.between(1, n);
     const payee_state& p = payees[static_cast<std::size_t>(payee - 1)];
-    const civil_date date = from_day_of_year(opt.year, static_cast<int>(r.between(0, year_days - 1)));
+    const civil_date date =
+        from_day_of_year(opt.year, static_cast<int>(r.between(0, year_days - 1)));
     const int q = quarter_of(date);
     const bool credit_note = r.chance(50);
     const int product_draw = static_cast<int>(r.between(0, 99));
