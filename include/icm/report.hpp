@@ -1,0 +1,35 @@
+// icm/report.hpp - payouts, measures and control totals as files and text.
+//
+// The CSV writers produce exactly the formats of the spec (section 6):
+// payouts.csv `payee_id,period,component,amount,currency`, measures.csv
+// `payee_id,period,measure,scope,value`, control_totals.csv
+// `class,reason,count,currency,amount`. write_outputs() writes all three
+// into a folder whole or not at all: each goes to a temporary file in the
+// target folder first and is renamed into place only when every file was
+// written completely.
+#pragma once
+
+#include <iosfwd>  // std::ostream
+#include <string>  // paths
+
+#include "icm/diagnostics.hpp"  // write errors
+#include "icm/run.hpp"          // run_result
+
+namespace icm {
+
+void write_payouts_csv(const run_result& result, std::ostream& out);
+void write_measures_csv(const run_result& result, std::ostream& out);
+void write_control_totals_csv(const run_result& result, std::ostream& out);
+
+// Human-readable control totals: read = credited + uncredited + rejected.
+std::string format_control_totals(const control_totals& totals);
+
+// Writes payouts.csv, measures.csv and control_totals.csv into `directory`
+// (created if missing). Returns false, with a diagnostic, when any write
+// fails; then none of the three files was replaced.
+bool write_outputs(const run_result& result, const std::string& directory, diagnostics& diags);
+
+// Writes `content` to `path` atomically (temporary file + rename).
+bool write_file_atomically(const std::string& path, const std::string& content, diagnostics& diags);
+
+}  // namespace icm

@@ -1,0 +1,155 @@
+// The output files of a run, written whole or not at all. See icm/report.hpp.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include "icm/report.hpp"
+
+namespace icm {
+
+namespace {
+
+// RFC 4180 quoting for a field that needs it.
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace
+
+void write_payouts_csv(const run_result& result, std::ostream& out) {
+  out << "payee_id,period,component,amount,currency\n";
+  for (const auto& l : result.payouts)
+    out << csv_field(l.payee_id) << ',' << to_string(l.when) << ',' << csv_field(l.component) << ','
+        << l.amount.to_string() << ',' << l.currency << '\n';
+}
+
+void write_measures_csv(const run_result& result, std::ostream& out) {
+  out << "payee_id,period,measure,scope,value\n";
+  for (const auto& m : result.measures)
+    out << csv_field(m.payee_id) << ',' << to_string(m.when) << ',' << csv_field(m.name) << ',' << m.scope << ','
+        << m.value << '\n';
+}
+
+void write_control_totals_csv(const run_result& result, std::ostream& out) {
+  out << "class,reason,count,currency,amount\n";
+  auto rows = [&](const char* cls, const char* reason, const transaction_tally& t) {
+    if (t.amount.empty()) {
+      out << cls << ',' << reason << ',' << t.count << ",,0\n";
+      return;
+    }
+    bool first = true;
+    for (const auto& [ccy, amount] : t.amount) {
+      // The count stands on the first currency row only, so that a column
+      // sum of counts is the number of transactions.
+      out << cls << ',' << reason << ',' << (first ? t.count : 0) << ',' << ccy << ',' << amount.to_string() << '\n';
+      first = false;
+    }
+  };
+  const auto& c = result.totals;
+  rows("read", "", c.read);
+  rows("credited", "", c.credited);
+  for (const auto& [reason, t] : c.uncredited) rows("uncredited", reason.c_str(), t);
+  rows("rejected", "", c.rejected);
+  out << "paid,," << c.payee_periods << ',' << c.currency << ',' << c.total_paid.to_string() << '\n';
+}
+
+std::string format_control_totals(const control_totals& c) {
+  auto amounts = [](const transaction_tally& t) {
+    std::string a;
+    for (const auto& [ccy, amount] : t.amount) a += fmt::format("  {} {}", amount, ccy);
+    return a;
+  };
+  auto row = [&](const std::string& label, const transaction_tally& t) {
+    return fmt::format("{:<34}{:>10}{}\n", label, t.count, amounts(t));
+  };
+  std::string s = row("transactions read", c.read);
+  s += row("  credited", c.credited);
+  for (const auto& [reason, t] : c.uncredited) s += row(fmt::format("  uncredited ({})", reason), t);
+  s += row("  rejected", c.rejected);
+  s += fmt::format("{:<34}{:>10}\n", "credits given", c.credits);
+  s += fmt::format("{:<34}{:>10}\n", "payees evaluated", c.payees);
+  s += fmt::format("{:<34}{:>10} {}\n", "total paid", c.total_paid.to_string(), c.currency);
+  return s;
+}
+
+bool write_file_atomically(const std::string& path, const std::string& content, diagnostics& diags) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path tmp = target.parent_path() / fmt::format(".{}.tmp{}", target.filename().string(), ::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << content;
+    out.flush();
+    if (!out) {
+      diags.error({path, 0, 0, 0}, "cannot write the file (disk full or no permission?)");
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      return false;
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    diags.error({path, 0, 0, 0}, fmt::format("cannot move the file into place: {}", ec.message()));
+    fs::remove(tmp, ec);
+    return false;
+  }
+  return true;
+}
+
+bool write_outputs(const run_result& result, const std::string& directory, diagnostics& diags) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(directory, ec);
+  if (ec) {
+    diags.error({directory, 0, 0, 0}, fmt::format("cannot create the output folder: {}", ec.message()));
+    return false;
+  }
+  // Everything is rendered in memory first; then each file is written to a
+  // temporary name, and only when all three are complete are they renamed.
+  std::ostringstream payouts, measures, totals;
+  write_payouts_csv(result, payouts);
+  write_measures_csv(result, measures);
+  write_control_totals_csv(result, totals);
+  const std::pair<const char*, std::string> files[] = {
+      {"payouts.csv", payouts.str()}, {"measures.csv", measures.str()}, {"control_totals.csv", totals.str()}};
+  std::vector<fs::path> temps;
+  bool ok = true;
+  for (const auto& [name, content] : files) {
+    fs::path tmp = fs::path(directory) / fmt::format(".{}.tmp{}", name, ::getpid());
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << content;
+    out.flush();
+    temps.push_back(tmp);
+    if (!out) {
+      diags.error({(fs::path(directory) / name).string(), 0, 0, 0}, "cannot write the file (disk full or no permission?)");
+      ok = false;
+      break;
+    }
+  }
+  if (ok) {
+    for (std::size_t i = 0; i < temps.size() && ok; ++i) {
+      fs::rename(temps[i], fs::path(directory) / files[i].first, ec);
+      if (ec) {
+        diags.error({(fs::path(directory) / files[i].first).string(), 0, 0, 0},
+                    fmt::format("cannot move the file into place: {}", ec.message()));
+        ok = false;
+      }
+    }
+  }
+  for (const auto& t : temps) fs::remove(t, ec);
+  return ok;
+}
+
+}  // namespace icm

@@ -1,0 +1,276 @@
+// The worked examples of the spec (section 8), each through a plan in the
+// language over a small data set written by the test, to the cent.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <unistd.h>  // getpid
+
+#include "icm/data.hpp"
+#include "icm/plan.hpp"
+#include "icm/run.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A data set in a fresh temporary folder.
+class data_dir {
+ public:
+  data_dir() {
+    static int n = 0;
+    dir_ = fs::temp_directory_path() /
+           ("icm_engine_test_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  ~data_dir() { fs::remove_all(dir_); }
+  data_dir& file(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+    return *this;
+  }
+  std::string path() const { return dir_.string(); }
+
+ private:
+  fs::path dir_;
+};
+
+struct outcome {
+  icm::diagnostics diags;
+  std::optional<icm::run_result> result;
+  // payee|period|component -> amount text
+  std::map<std::string, std::string> lines;
+  std::string line(const std::string& payee, const std::string& when, const std::string& component) const {
+    auto it = lines.find(payee + "|" + when + "|" + component);
+    return it == lines.end() ? "(none)" : it->second;
+  }
+  std::string all_diags() const {
+    std::string s;
+    for (const auto& d : diags) s += d.headline() + "\n";
+    return s;
+  }
+};
+
+outcome run_plan(const std::string& plan_text, const data_dir& dir) {
+  outcome o;
+  auto plan = icm::plan::parse(plan_text, "test.icm", o.diags);
+  if (!plan) return o;
+  auto data = icm::read_dataset(dir.path(), o.diags);
+  if (!data) return o;
+  o.result = icm::run(*plan, *data, o.diags);
+  if (o.result)
+    for (const auto& l : o.result->payouts)
+      o.lines[l.payee_id + "|" + icm::to_string(l.when) + "|" + l.component] = l.amount.to_string();
+  return o;
+}
+
+const char* header(const char* extra = "") {
+  static std::string h;
+  h = std::string("plan \"Example\" {\n  currency USD\n  period quarter\n  year 2026\n  precision 10\n") +
+      extra + "}\ncredit 100%\nmeasure credited = sum(credit)\nmeasure attainment = credited / quota\n";
+  return h.c_str();
+}
+
+const char* bands =
+    "    from 0%   to 50%  pay 2%\n"
+    "    from 50%  to 100% pay 8%\n"
+    "    from 100% to 150% pay 12%\n"
+    "    from 150%         pay 15%\n";
+
+// One payee per credited amount (dated in 2026-Q1), quota 100,000.00 in
+// every quarter: a payee employed all year is evaluated in all four.
+data_dir one_quarter(const std::vector<std::string>& credited, const std::string& target = "2000.00") {
+  data_dir d;
+  std::string payees = "payee_id,target_incentive\n", quotas = "payee_id,period,amount\n",
+              txns = "txn_id,date,payee_id,amount\n";
+  for (std::size_t i = 0; i < credited.size(); ++i) {
+    auto id = std::to_string(i + 1);
+    payees += id + "," + target + "\n";
+    for (const char* q : {"Q1", "Q2", "Q3", "Q4"}) quotas += id + ",2026-" + q + ",100000.00\n";
+    txns += "T" + id + ",2026-02-10," + id + "," + credited[i] + "\n";
+  }
+  d.file("payees.csv", payees).file("quotas.csv", quotas).file("transactions.csv", txns);
+  return d;
+}
+
+}  // namespace
+
+TEST(SpecExamples, Example1MarginalTiers) {
+  auto d = one_quarter({"130000.00"});
+  auto o = run_plan(std::string(header()) + "component commission {\n  tiers marginal of credited by attainment {\n" +
+                        bands + "  }\n}\n",
+                    d);
+  ASSERT_TRUE(o.result) << o.all_diags();
+  EXPECT_EQ(o.line("1", "2026-Q1", "commission"), "8600.00");
+}
+
+TEST(SpecExamples, Example2RetroactiveTiersUpperBandOnBound) {
+  auto d = one_quarter({"130000.00", "100000.00", "99999.99"});
+  auto o = run_plan(std::string(header()) +
+                        "component commission {\n  tiers retroactive of credited by attainment {\n" + bands +
+                        "  }\n}\n",
+                    d);
+  ASSERT_TRUE(o.result) << o.all_diags();
+  EXPECT_EQ(o.line("1", "2026-Q1", "commission"), "15600.00");
+  EXPECT_EQ(o.line("2", "2026-Q1", "commission"), "12000.00");
+  // 99,999.99 is below the 100% bound: 8% band, 7,999.9992 rounds to 8,000.00.
+  EXPECT_EQ(o.line("3", "2026-Q1", "commission"), "8000.00");
+}
+
+TEST(SpecExamples, Example3BonusOnExactAttainment) {
+  auto d = one_quarter({"99999.99", "100000.00"});
+  auto o = run_plan(std::string(header()) + "component club {\n  bonus 5000.00 USD when attainment >= 100%\n}\n", d);
+  ASSERT_TRUE(o.result) << o.all_diags();
+  EXPECT_EQ(o.line("1", "2026-Q1", "club"), "0.00");
+  EXPECT_EQ(o.line("2", "2026-Q1", "club"), "5000.00");
+}
+
+TEST(SpecExamples, Example3HoldsAtAnyPrecision) {
+  // 99,999,999.99 of 100,000,000.00 is below 100% even at precision 0.
+  data_dir d;
+  d.file("payees.csv", "payee_id\n1\n")
+      .file("quotas.csv", "payee_id,period,amount\n1,2026-Q1,100000000.00\n1,2026-Q2,1.00\n1,2026-Q3,1.00\n"
+                          "1,2026-Q4,1.00\n")
+      .file("transactions.csv", "txn_id,date,payee_id,amount\nT1,2026-01-05,1,99999999.99\n");
+  auto o = run_plan(
+      "plan \"P\" { currency USD period quarter year 2026 precision 0 }\ncredit 100%\n"
+      "measure attainment = sum(credit) / quota\ncomponent club { bonus 5000.00 USD when attainment >= 100% }\n",
+      d);
+  ASSERT_TRUE(o.result) << o.all_diags();
+  EXPECT_EQ(o.line("1", "2026-Q1", "club"), "0.00");
+}
+
+TEST(SpecExamples, Example4PayoutCurve) {
+  auto d = one_quarter({"120000.00", "75000.00", "49990.00", "170000.00"}, "20000.00");
+  auto o = run_plan(std::string(header()) +
+                        "component curve_pay {\n  curve of target_incentive by attainment {\n"
+                        "    50% -> 0%\n    100% -> 100%\n    150% -> 200%\n  }\n}\n",
+                    d);
+  ASSERT_TRUE(o.result) << o.all_diags();
+  EXPECT_EQ(o.line("1", "2026-Q1", "curve_pay"), "28000.00");
+  EXPECT_EQ(o.line("2", "2026-Q1", "curve_pay"), "10000.00");
+  EXPECT_EQ(o.line("3", "2026-Q1", "curve_pay"), "0.00");
+  EXPECT_EQ(o.line("4", "2026-Q1", "curve_pay"), "40000.00");
+}
+
+TEST(SpecExamples, Example7CurrencyConversionRoundsOnce) {
+  data_dir d;
+  d.file("payees.csv", "payee_id\n1\n")
+      .file("fx.csv", "currency,period,rate\nEUR,2026-Q1,1.083457\n")
+      .file("transactions.csv", "txn_id,date,payee_id,amount,currency\nT1,2026-03-01,1,1234.56,EUR\n");
+  auto o = run_plan(
+      "plan \"P\" { currency USD period quarter year 2026 }\ncredit 100%\n"
+      "component spiff { pay sum(credit) }\n",
+      d);
+  ASSERT_TRUE(o.result) << o.all_diags();
+  EXPECT_EQ(o.line("1", "2026-Q1", "spiff"), "1337.59");
+}
+
+TEST(SpecExamples, Example7HalfEvenAndHalfUpOnCredits) {
+  // 50% of 4.69 is 2.345 and of 4.71 is 2.355: each credit rounds once.
+  data_dir d;
+  d.file("payees.csv", "payee_id\n1\n2\n")
+      .file("transactions.csv", "txn_id,date,payee_id,amount\nT1,2026-01-05,1,4.69\nT2,2026-01-05,2,4.71\n");
+  const std::string body = "credit 50%\ncomponent spiff { pay sum(credit) }\n";
+  auto even = run_plan("plan \"P\" { currency USD period quarter year 2026 }\n" + body, d);
+  ASSERT_TRUE(even.result) << even.all_diags();
+  EXPECT_EQ(even.line("1", "2026-Q1", "spiff"), "2.34");
+  EXPECT_EQ(even.line("2", "2026-Q1", "spiff"), "2.36");
+  auto up = run_plan("plan \"P\" { currency USD period quarter year 2026 rounding half_up }\n" + body, d);
+  ASSERT_TRUE(up.result) << up.all_diags();
+  EXPECT_EQ(up.line("1", "2026-Q1", "spiff"), "2.35");
+}
+
+TEST(SpecExamples, Example8WeightRoundsHalfEven) {
+  data_dir d;
+  d.file("payees.csv", "payee_id\n1\n")
+      .file("transactions.csv", "txn_id,date,payee_id,amount,product\nT1,2026-01-05,1,100.01,hardware\n");
+  auto o = run_plan(
+      "plan \"P\" { currency USD period quarter year 2026 }\ncolumns product\n"
+      "credit 50% where product == \"hardware\"\ncomponent spiff { pay sum(credit) }\n",
+      d);
+  ASSERT_TRUE(o.result) << o.all_diags();
+  EXPECT_EQ(o.line("1", "2026-Q1", "spiff"), "50.00");
+}
+
+TEST(SpecExamples, Example11CapOnTargetIncentive) {
+  auto d = one_quarter({"130000.00"}, "2000.00");
+  auto o = run_plan(std::string(header()) + "component commission {\n  tiers marginal of credited by attainment {\n" +
+                        bands + "  }\n  cap 3 * target_incentive\n}\n",
+                    d);
+  ASSERT_TRUE(o.result) << o.all_diags();
+  EXPECT_EQ(o.line("1", "2026-Q1", "commission"), "6000.00");
+}
+
+TEST(SpecExamples, Example5YearToDateTrueUp) {
+  data_dir d;
+  d.file("payees.csv", "payee_id\n1\n")
+      .file("quotas.csv", "payee_id,period,amount\n1,2026-Q1,100000.00\n1,2026-Q2,100000.00\n"
+                          "1,2026-Q3,100000.00\n1,2026-Q4,100000.00\n")
+      .file("transactions.csv",
+            "txn_id,date,payee_id,amount\nT1,2026-02-01,1,80000.00\nT2,2026-05-01,1,140000.00\n");
+  auto o = run_plan(std::string(header()) +
+                        "component commission cumulative {\n  tiers marginal of credited by attainment {\n" +
+                        bands + "  }\n}\n",
+                    d);
+  ASSERT_TRUE(o.result) << o.all_diags();
+  EXPECT_EQ(o.line("1", "2026-Q1", "commission"), "3400.00");
+  EXPECT_EQ(o.line("1", "2026-Q2", "commission"), "9000.00");
+}
+
+TEST(SpecExamples, Example6Draws) {
+  data_dir d;
+  d.file("payees.csv", "payee_id\n1\n")
+      .file("transactions.csv",
+            "txn_id,date,payee_id,amount\nT1,2026-02-01,1,1000.00\nT2,2026-05-01,1,9000.00\n");
+  const std::string body = "credit 100%\ncomponent commission { pay sum(credit) }\n";
+  auto rec = run_plan("plan \"P\" { currency USD period quarter year 2026 draw recoverable 3000.00 USD until 2026-Q2 }\n" + body, d);
+  ASSERT_TRUE(rec.result) << rec.all_diags();
+  EXPECT_EQ(rec.line("1", "2026-Q1", "commission"), "1000.00");
+  EXPECT_EQ(rec.line("1", "2026-Q1", "draw"), "2000.00");
+  EXPECT_EQ(rec.line("1", "2026-Q2", "commission"), "9000.00");
+  EXPECT_EQ(rec.line("1", "2026-Q2", "draw_recovery"), "-2000.00");
+  auto gua = run_plan("plan \"P\" { currency USD period quarter year 2026 draw guarantee 3000.00 USD until 2026-Q2 }\n" + body, d);
+  ASSERT_TRUE(gua.result) << gua.all_diags();
+  EXPECT_EQ(gua.line("1", "2026-Q1", "draw"), "2000.00");
+  EXPECT_EQ(gua.line("1", "2026-Q2", "draw_recovery"), "(none)");
+}
+
+TEST(SpecExamples, Example9SplitsAndRollup) {
+  data_dir d;
+  d.file("payees.csv", "payee_id,manager_id\nM,\nA,M\nB,M\n")
+      .file("splits.csv", "txn_id,payee_id,share\nT1,A,0.6\nT1,B,0.4\n")
+      .file("transactions.csv", "txn_id,date,payee_id,amount\nT1,2026-02-01,A,100000.00\n");
+  auto o = run_plan(
+      "plan \"P\" { currency USD period quarter year 2026 rollup 1 }\ncredit 100%\n"
+      "component credited { pay sum(credit) }\n",
+      d);
+  ASSERT_TRUE(o.result) << o.all_diags();
+  EXPECT_EQ(o.line("A", "2026-Q1", "credited"), "60000.00");
+  EXPECT_EQ(o.line("B", "2026-Q1", "credited"), "40000.00");
+  EXPECT_EQ(o.line("M", "2026-Q1", "credited"), "100000.00");
+}
+
+TEST(SpecExamples, Example10ProratedQuota) {
+  data_dir d;
+  d.file("payees.csv", "payee_id,hire_date\n1,2026-02-15\n")
+      .file("quotas.csv", "payee_id,period,amount\n1,2026-Q1,90000.00\n1,2026-Q2,90000.00\n"
+                          "1,2026-Q3,90000.00\n1,2026-Q4,90000.00\n")
+      .file("transactions.csv", "txn_id,date,payee_id,amount\nT1,2026-03-01,1,45000.00\n");
+  auto o = run_plan(
+      "plan \"P\" { currency USD period quarter year 2026 prorate quotas }\ncredit 100%\n"
+      "measure attainment = sum(credit) / quota\n"
+      "component club { bonus 100.00 USD when attainment >= 100% }\n",
+      d);
+  ASSERT_TRUE(o.result) << o.all_diags();
+  // 45 of 90 days: quota 45,000.00, so 45,000.00 credited is exactly 100%.
+  EXPECT_EQ(o.line("1", "2026-Q1", "club"), "100.00");
+  bool found = false;
+  for (const auto& m : o.result->measures)
+    if (m.payee_id == "1" && icm::to_string(m.when) == "2026-Q1" && m.name == "quota") {
+      EXPECT_EQ(m.value, "45000.00");
+      found = true;
+    }
+  EXPECT_TRUE(found);
+}
