@@ -5,6 +5,7 @@
 // input had errors (diagnostics on stderr), 2 a usage error. Add a command by
 // adding a row to `commands` below.
 #include <cstdio>       // std::fputs
+#include <algorithm>    // std::count
 #include <map>          // ordered totals
 #include <span>         // arguments
 #include <string>       // paths
@@ -12,14 +13,13 @@
 
 #include <fmt/format.h>
 
+#include "cli.hpp"
 #include "icm/calendar.hpp"
 #include "icm/data.hpp"
 #include "icm/decimal.hpp"
 #include "icm/diagnostics.hpp"
 
-namespace {
-
-using args_t = std::span<const std::string_view>;
+namespace icm::cli {
 
 struct command {
   std::string_view name;
@@ -28,9 +28,12 @@ struct command {
   int (*run)(args_t args);
 };
 
-int run_validate(args_t args);
+
 
 constexpr command commands[] = {
+    {"check", "PLAN", "check a plan: every error with its place", run_check},
+    {"run", "PLAN --data DIR [--out DIR] [--threads N]", "compute payouts and control totals", run_run},
+    {"explain", "PLAN --data DIR --payee ID --period P [--json]", "explain one payee's payout", run_explain},
     {"validate", "--data DIR", "read a data set and print its control totals", run_validate},
 };
 
@@ -40,7 +43,7 @@ void print_usage(std::FILE* to) {
       "       icm --help | --version\n\n"
       "commands:\n";
   for (const auto& c : commands)
-    text += fmt::format("  {:<22} {}\n", fmt::format("{} {}", c.name, c.synopsis), c.summary);
+    text += fmt::format("  {}\n      {}\n", fmt::format("{} {}", c.name, c.synopsis), c.summary);
   std::fputs(text.c_str(), to);
 }
 
@@ -129,9 +132,10 @@ int run_validate(args_t args) {
   return 0;
 }
 
-}  // namespace
+}  // namespace icm::cli
 
 int main(int argc, char** argv) {
+  using namespace icm::cli;
   std::vector<std::string_view> args(argv + 1, argv + argc);
   if (args.empty()) return usage_error("missing command");
   const std::string_view first = args.front();
