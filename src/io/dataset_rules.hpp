@@ -1,0 +1,58 @@
+// io/dataset_rules.hpp - the consistency rules of a data set, shared by the
+// CSV reader (dataset.cpp) and the in-memory builder (dataset_builder.cpp).
+//
+// Why shared: a data set must mean the same thing whichever way it arrives.
+// Each rule here decides; the caller reports, because only the caller knows
+// how to name the place (file:line:column for CSV, the row's id for the
+// builder).
+#pragma once
+
+#include <cstdint>      // coefficients, rows
+#include <string_view>  // codes
+#include <vector>       // split groups
+
+#include "icm/data.hpp"     // tables
+#include "icm/decimal.hpp"  // shares, rates
+
+namespace icm::detail {
+
+// A three-letter upper-case code such as EUR (the shape of ISO 4217).
+bool is_currency_code(std::string_view code) noexcept;
+
+// A split share lies in (0, 1].
+bool is_valid_share(const decimal& share);
+
+// An FX rate is positive.
+bool is_valid_rate(const decimal& rate);
+
+// Employment runs forward: an end_date before the hire_date is an error
+// (no_date_before / no_date_after stand for empty dates).
+bool is_valid_employment(std::int32_t hire_date, std::int32_t end_date) noexcept;
+
+// Puts an amount (coefficient / 10^scale) into the transaction table's amount
+// column, which keeps every coefficient at one scale: the largest seen. A
+// longer scale rescales the earlier rows first.
+struct placed_amount {
+  enum class outcome {
+    ok,
+    earlier_row_out_of_range,  // `row` no longer fits 64 bits at the new scale (nothing changed)
+    out_of_range,              // this amount does not fit 64 bits at the column's scale
+  };
+  outcome result = outcome::ok;
+  std::size_t row = 0;  // for earlier_row_out_of_range
+};
+placed_amount place_amount(transaction_table& transactions, std::int64_t coefficient, int scale,
+                           std::int64_t& out);
+
+// The transactions whose split shares do not sum to exactly 1, skipping those
+// marked in `skip` (a transaction with a bad split row, whose sum would only
+// repeat that error). Split rows are given in table order.
+struct split_sum_mismatch {
+  std::uint32_t txn = 0;            // transaction row
+  decimal sum;                      // of its shares
+  std::vector<std::uint32_t> rows;  // its split rows, in table order
+};
+std::vector<split_sum_mismatch> split_sums_not_one(const split_table& splits,
+                                                   const std::vector<bool>& skip);
+
+}  // namespace icm::detail
