@@ -758,7 +758,7 @@ class checker {
       } else if (v.kind != node_kind::constant) {
         error(v.where, "a list item must be a constant");
         ok = false;
-      } else if (!is_row_value(e.args[0]) && v.type != e.args[0].type &&
+      } else if (e.args[0].type != value_type::error && !is_row_value(e.args[0]) && v.type != e.args[0].type &&
                  !(is_numeric(v.type) && is_numeric(e.args[0].type))) {
         error(v.where, fmt::format("cannot compare {} with {}", to_string(e.args[0].type), to_string(v.type)));
         ok = false;
