@@ -239,6 +239,33 @@ TEST(Decimal, WideValuesAndTheFastPathInvariant) {
   EXPECT_TRUE(D("9223372036854775808").is_wide());
 }
 
+TEST(Decimal, CopiesAndMovesShareTheWideCoefficient) {
+  const decimal wide = D("123456789012345678901234567890.5");
+  decimal copy = wide;  // shares the coefficient
+  EXPECT_EQ(copy, wide);
+  decimal moved = std::move(copy);
+  EXPECT_EQ(moved, wide);
+  EXPECT_EQ(copy, decimal(0));  // NOLINT(bugprone-use-after-move): moved-from is 0
+  decimal x(7, 1);
+  x = wide;  // fast <- wide
+  EXPECT_EQ(x.to_string(), "123456789012345678901234567890.5");
+  x = decimal(3);  // wide <- fast (by move)
+  EXPECT_EQ(x, decimal(3));
+  EXPECT_FALSE(x.is_wide());
+  x = moved;
+  x = x;  // self-assignment keeps the value
+  EXPECT_EQ(x, wide);
+  const decimal& same_x = x;
+  x = std::move(const_cast<decimal&>(same_x));
+  EXPECT_EQ(x, wide);
+  std::vector<decimal> many(100, wide);
+  many.push_back(decimal(1));
+  many.insert(many.begin(), D("-99999999999999999999999"));
+  decimal sum;
+  for (const decimal& d : many) sum += d;
+  EXPECT_EQ(sum, wide * decimal(100) + decimal(1) - D("99999999999999999999999"));
+}
+
 TEST(Decimal, ScaleLimits) {
   EXPECT_THROW(decimal(1, -1), icm::decimal_error);
   EXPECT_THROW(decimal(1, decimal::max_scale + 1), icm::decimal_error);

@@ -8,7 +8,9 @@
 // inline with the compiler's checked builtins; a result that does not fit
 // continues exactly in a wide coefficient (boost::multiprecision::cpp_int,
 // hidden in src/ so this header stays light). It never wraps and never goes
-// through float or double.
+// through float or double. A decimal is 16 bytes: the int64 coefficient and a
+// reference-counted pointer to the wide one share storage, so the fast path
+// copies no smart pointer and touches no reference count.
 //
 // Scale is kept, not normalised: 1.50 has scale 2 and prints "1.50", yet
 // compares equal to 1.5. Addition and multiplication are exact; division and
@@ -23,7 +25,6 @@
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::int64_t
 #include <functional>   // std::hash
-#include <memory>       // std::shared_ptr (wide coefficient, rarely used)
 #include <optional>     // parse results
 #include <stdexcept>    // decimal_error
 #include <string>       // to_string
@@ -65,6 +66,9 @@ class decimal;
 
 namespace detail {
 struct wide_coefficient;  // defined in src/decimal/wide.hpp
+// Reference counting of the shared, immutable wide coefficient.
+void wide_retain(const wide_coefficient* wide) noexcept;
+void wide_release(const wide_coefficient* wide) noexcept;
 
 // Fast-path helpers shared by the inline operators and the hot loops of the
 // evaluator: each returns false on overflow instead of wrapping.
@@ -99,12 +103,14 @@ inline bool upscale_i64(std::int64_t c, int exponent, std::int64_t& out) noexcep
   return !__builtin_mul_overflow(c, p, &out);
 }
 
-// The slow paths of the inline operators (src/decimal/arithmetic.cpp): they
+// The slow paths of the inline operators (src/decimal/decimal.cpp): they
 // continue exactly in the wide coefficient when the int64 fast path overflows.
-decimal add_slow(const decimal& a, const decimal& b);
-decimal subtract_slow(const decimal& a, const decimal& b);
-decimal multiply_slow(const decimal& a, const decimal& b);
-std::strong_ordering compare_slow(const decimal& a, const decimal& b);
+// By value, so that the operands of the fast path never have their address
+// taken and stay in registers in a hot loop.
+decimal add_slow(decimal a, decimal b);
+decimal subtract_slow(decimal a, decimal b);
+decimal multiply_slow(decimal a, decimal b);
+std::strong_ordering compare_slow(decimal a, decimal b);
 int wide_sign(const wide_coefficient& wide) noexcept;
 }  // namespace detail
 
@@ -115,10 +121,50 @@ class decimal {
   // A number text longer than this is refused by parse (digits and signs).
   static constexpr std::size_t max_text_length = 400;
 
-  constexpr decimal() noexcept = default;  // 0
+  constexpr decimal() noexcept : coef_(0) {}  // 0
   // coefficient / 10^scale, e.g. decimal(1250, 2) is 12.50.
-  constexpr decimal(std::int64_t coefficient, int scale = 0) : coef_(coefficient), scale_(scale) {
+  constexpr decimal(std::int64_t coefficient, int scale = 0) : coef_(coefficient), tag_(scale) {
     if (scale < 0 || scale > max_scale) throw_bad_scale(scale);
+  }
+  constexpr decimal(const decimal& other) noexcept : tag_(other.tag_) {
+    if (wide_flag()) {
+      wide_ = other.wide_;
+      detail::wide_retain(wide_);
+    } else {
+      coef_ = other.coef_;
+    }
+  }
+  constexpr decimal(decimal&& other) noexcept : tag_(other.tag_) {
+    if (wide_flag()) {
+      wide_ = other.wide_;
+      other.coef_ = 0;
+      other.tag_ = 0;
+    } else {
+      coef_ = other.coef_;
+    }
+  }
+  constexpr decimal& operator=(const decimal& other) noexcept {
+    if (((tag_ | other.tag_) & wide_bit) == 0) {
+      coef_ = other.coef_;
+      tag_ = other.tag_;
+    } else if (this != &other) {
+      decimal copy(other);
+      swap(copy);
+    }
+    return *this;
+  }
+  constexpr decimal& operator=(decimal&& other) noexcept {
+    if (((tag_ | other.tag_) & wide_bit) == 0) {
+      coef_ = other.coef_;
+      tag_ = other.tag_;
+    } else if (this != &other) {
+      decimal moved(static_cast<decimal&&>(other));
+      swap(moved);
+    }
+    return *this;
+  }
+  constexpr ~decimal() {
+    if (wide_flag()) detail::wide_release(wide_);
   }
 
   // Strict grammar: -?[0-9]+(\.[0-9]+)?  -- no '+', exponent, separators or
@@ -128,17 +174,17 @@ class decimal {
   // As parse, throwing decimal_error("bad number 'x': why") instead.
   static decimal parse_or_throw(std::string_view text);
 
-  int scale() const noexcept { return scale_; }
+  int scale() const noexcept { return tag_ & ~wide_bit; }
   int sign() const noexcept {
-    if (wide_) return detail::wide_sign(*wide_);
+    if (wide_flag()) return detail::wide_sign(*wide_);
     return (coef_ > 0) - (coef_ < 0);
   }
   bool is_zero() const noexcept { return sign() == 0; }
   // True when the coefficient left the int64 fast path.
-  bool is_wide() const noexcept { return wide_ != nullptr; }
+  bool is_wide() const noexcept { return wide_flag(); }
   // The int64 coefficient, when the value is on the fast path.
   std::optional<std::int64_t> coefficient() const noexcept {
-    if (wide_) return std::nullopt;
+    if (wide_flag()) return std::nullopt;
     return coef_;
   }
   // The coefficient at exactly `scale` digits, when that is exact and fits an
@@ -156,14 +202,15 @@ class decimal {
   decimal& operator+=(const decimal& b) {
     // The builtin stores the wrapped value on overflow, hence the temporary.
     std::int64_t r;
-    if (!wide_ && !b.wide_ && scale_ == b.scale_ && !__builtin_add_overflow(coef_, b.coef_, &r))
+    // Equal tags within max_scale: both on the int64 path, at the same scale.
+    if (tag_ == b.tag_ && tag_ <= max_scale && !__builtin_add_overflow(coef_, b.coef_, &r))
       return coef_ = r, *this;
     return *this = *this + b;
   }
   decimal& operator-=(const decimal& b) {
     // The builtin stores the wrapped value on overflow, hence the temporary.
     std::int64_t r;
-    if (!wide_ && !b.wide_ && scale_ == b.scale_ && !__builtin_sub_overflow(coef_, b.coef_, &r))
+    if (tag_ == b.tag_ && tag_ <= max_scale && !__builtin_sub_overflow(coef_, b.coef_, &r))
       return coef_ = r, *this;
     return *this = *this - b;
   }
@@ -203,70 +250,90 @@ class decimal {
   struct raw_tag {};
   // No scale check: for the inline operators, whose scales are known good.
   constexpr decimal(raw_tag, std::int64_t coefficient, int scale) noexcept
-      : coef_(coefficient), scale_(scale) {}
+      : coef_(coefficient), tag_(scale) {}
   [[noreturn]] static void throw_bad_scale(int scale);
-  decimal(std::shared_ptr<const detail::wide_coefficient> wide, int scale);
+  // Adopts one reference to `wide` (from detail_access::make).
+  struct wide_tag {};
+  decimal(wide_tag, const detail::wide_coefficient* wide, int scale) noexcept
+      : wide_(wide), tag_(scale | wide_bit) {}
+  constexpr bool wide_flag() const noexcept { return (tag_ & wide_bit) != 0; }
+  constexpr void swap(decimal& other) noexcept {
+    // Through the active union members only.
+    const std::int32_t tag = tag_;
+    const detail::wide_coefficient* wide = wide_flag() ? wide_ : nullptr;
+    const std::int64_t coef = wide_flag() ? 0 : coef_;
+    if (other.wide_flag()) wide_ = other.wide_; else coef_ = other.coef_;
+    tag_ = other.tag_;
+    if (tag & wide_bit) other.wide_ = wide; else other.coef_ = coef;
+    other.tag_ = tag;
+  }
   friend struct detail_access;
 
-  std::int64_t coef_ = 0;  // meaningful only when wide_ is null
-  std::int32_t scale_ = 0;
-  // Set only when the coefficient does not fit an int64; immutable and
-  // shared, so copies stay cheap.
-  std::shared_ptr<const detail::wide_coefficient> wide_;
+  union {
+    std::int64_t coef_;                     // when the tag has no wide_bit
+    const detail::wide_coefficient* wide_;  // when it has: the coefficient does not fit
+  };
+  // The scale, plus wide_bit for a wide coefficient. One word for both lets
+  // the fast paths test "both int64, same scale" (+=) and "both int64, product
+  // scale in range" (*) with a single comparison: a wide tag exceeds max_scale
+  // (and two wide tags still add up without overflow).
+  static constexpr std::int32_t wide_bit = 1 << 20;
+  static_assert(wide_bit > 2 * max_scale);
+  std::int32_t tag_ = 0;
 };
 
 // The fast paths, inline; anything that overflows them (or a wide operand)
 // goes to the exact slow path.
 inline decimal operator+(const decimal& a, const decimal& b) {
-  if (!a.wide_ && !b.wide_) {
-    std::int64_t x, r;
-    if (a.scale_ == b.scale_) {
-      if (!__builtin_add_overflow(a.coef_, b.coef_, &r)) return decimal(decimal::raw_tag{}, r, a.scale_);
-    } else if (a.scale_ < b.scale_) {
-      if (detail::upscale_i64(a.coef_, b.scale_ - a.scale_, x) && !__builtin_add_overflow(x, b.coef_, &r))
-        return decimal(decimal::raw_tag{}, r, b.scale_);
+  std::int64_t x, r;
+  if (a.tag_ == b.tag_ && a.tag_ <= decimal::max_scale) {  // int64, same scale
+    if (!__builtin_add_overflow(a.coef_, b.coef_, &r)) return decimal(decimal::raw_tag{}, r, a.tag_);
+  } else if (((a.tag_ | b.tag_) & decimal::wide_bit) == 0) {  // int64, different scales
+    if (a.tag_ < b.tag_) {
+      if (detail::upscale_i64(a.coef_, b.tag_ - a.tag_, x) && !__builtin_add_overflow(x, b.coef_, &r))
+        return decimal(decimal::raw_tag{}, r, b.tag_);
     } else {
-      if (detail::upscale_i64(b.coef_, a.scale_ - b.scale_, x) && !__builtin_add_overflow(a.coef_, x, &r))
-        return decimal(decimal::raw_tag{}, r, a.scale_);
+      if (detail::upscale_i64(b.coef_, a.tag_ - b.tag_, x) && !__builtin_add_overflow(a.coef_, x, &r))
+        return decimal(decimal::raw_tag{}, r, a.tag_);
     }
   }
   return detail::add_slow(a, b);
 }
 
 inline decimal operator-(const decimal& a, const decimal& b) {
-  if (!a.wide_ && !b.wide_) {
-    std::int64_t x, r;
-    if (a.scale_ == b.scale_) {
-      if (!__builtin_sub_overflow(a.coef_, b.coef_, &r)) return decimal(decimal::raw_tag{}, r, a.scale_);
-    } else if (a.scale_ < b.scale_) {
-      if (detail::upscale_i64(a.coef_, b.scale_ - a.scale_, x) && !__builtin_sub_overflow(x, b.coef_, &r))
-        return decimal(decimal::raw_tag{}, r, b.scale_);
+  std::int64_t x, r;
+  if (a.tag_ == b.tag_ && a.tag_ <= decimal::max_scale) {
+    if (!__builtin_sub_overflow(a.coef_, b.coef_, &r)) return decimal(decimal::raw_tag{}, r, a.tag_);
+  } else if (((a.tag_ | b.tag_) & decimal::wide_bit) == 0) {
+    if (a.tag_ < b.tag_) {
+      if (detail::upscale_i64(a.coef_, b.tag_ - a.tag_, x) && !__builtin_sub_overflow(x, b.coef_, &r))
+        return decimal(decimal::raw_tag{}, r, b.tag_);
     } else {
-      if (detail::upscale_i64(b.coef_, a.scale_ - b.scale_, x) && !__builtin_sub_overflow(a.coef_, x, &r))
-        return decimal(decimal::raw_tag{}, r, a.scale_);
+      if (detail::upscale_i64(b.coef_, a.tag_ - b.tag_, x) && !__builtin_sub_overflow(a.coef_, x, &r))
+        return decimal(decimal::raw_tag{}, r, a.tag_);
     }
   }
   return detail::subtract_slow(a, b);
 }
 
 inline decimal operator*(const decimal& a, const decimal& b) {
-  if (!a.wide_ && !b.wide_) {
-    const int scale = a.scale_ + b.scale_;
-    std::int64_t r;
-    if (scale <= decimal::max_scale && !__builtin_mul_overflow(a.coef_, b.coef_, &r))
-      return decimal(decimal::raw_tag{}, r, scale);
-  }
+  // A wide tag alone exceeds max_scale, so one comparison checks both
+  // operands are int64 and the product's scale is in range.
+  const std::int32_t scale = a.tag_ + b.tag_;
+  std::int64_t r;
+  if (scale <= decimal::max_scale && !__builtin_mul_overflow(a.coef_, b.coef_, &r))
+    return decimal(decimal::raw_tag{}, r, scale);
   return detail::multiply_slow(a, b);
 }
 
 inline std::strong_ordering operator<=>(const decimal& a, const decimal& b) {
-  if (!a.wide_ && !b.wide_) {
+  if (((a.tag_ | b.tag_) & decimal::wide_bit) == 0) {
     std::int64_t x;
-    if (a.scale_ == b.scale_) return a.coef_ <=> b.coef_;
-    if (a.scale_ < b.scale_) {
-      if (detail::upscale_i64(a.coef_, b.scale_ - a.scale_, x)) return x <=> b.coef_;
+    if (a.tag_ == b.tag_) return a.coef_ <=> b.coef_;
+    if (a.tag_ < b.tag_) {
+      if (detail::upscale_i64(a.coef_, b.tag_ - a.tag_, x)) return x <=> b.coef_;
     } else {
-      if (detail::upscale_i64(b.coef_, a.scale_ - b.scale_, x)) return a.coef_ <=> x;
+      if (detail::upscale_i64(b.coef_, a.tag_ - b.tag_, x)) return a.coef_ <=> x;
     }
   }
   return detail::compare_slow(a, b);

@@ -56,23 +56,23 @@ aligned align(const decimal& a, const decimal& b) {
 
 }  // namespace
 
-decimal add_slow(const decimal& a, const decimal& b) {
+decimal add_slow(decimal a, decimal b) {
   aligned x = align(a, b);
   return detail_access::make(x.a + x.b, x.scale);
 }
 
-decimal subtract_slow(const decimal& a, const decimal& b) {
+decimal subtract_slow(decimal a, decimal b) {
   aligned x = align(a, b);
   return detail_access::make(x.a - x.b, x.scale);
 }
 
-decimal multiply_slow(const decimal& a, const decimal& b) {
+decimal multiply_slow(decimal a, decimal b) {
   const int scale = a.scale() + b.scale();
   check_scale(scale);
   return detail_access::make(detail_access::big(a) * detail_access::big(b), scale);
 }
 
-std::strong_ordering compare_slow(const decimal& a, const decimal& b) {
+std::strong_ordering compare_slow(decimal a, decimal b) {
   // Signs decide most comparisons of a wide value without any scaling.
   const int sa = a.sign(), sb = b.sign();
   if (sa != sb) return sa <=> sb;
@@ -83,15 +83,39 @@ std::strong_ordering compare_slow(const decimal& a, const decimal& b) {
 
 int wide_sign(const wide_coefficient& wide) noexcept { return wide.value.sign(); }
 
+void wide_retain(const wide_coefficient* wide) noexcept {
+  wide->references.fetch_add(1, std::memory_order_relaxed);
+}
+
+void wide_release(const wide_coefficient* wide) noexcept {
+  if (wide->references.fetch_sub(1, std::memory_order_acq_rel) == 1) delete wide;
+}
+
+std::string magnitude_digits(const big_int& value) {
+  // Eighteen digits at a time; our own loop rather than cpp_int::str(), which
+  // trips a GCC 12 -Wrestrict false positive when inlined at -O3.
+  static const big_int chunk = big_int(1'000'000'000'000'000'000LL);
+  big_int rest = value < 0 ? big_int(-value) : value;
+  std::vector<std::uint64_t> parts;  // least significant first
+  while (rest >= chunk) {
+    big_int q, r;
+    boost::multiprecision::divide_qr(rest, chunk, q, r);
+    parts.push_back(r.convert_to<std::uint64_t>());
+    rest = std::move(q);
+  }
+  std::string out = std::to_string(rest.convert_to<std::uint64_t>());
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) out += fmt::format("{:018}", *it);
+  return out;
+}
+
 }  // namespace detail
 
 decimal detail_access::make(detail::big_int coefficient, int scale) {
   detail::check_scale(scale);
   std::int64_t small;
   if (detail::fits_i64(coefficient, small)) return fast(small, scale);
-  return decimal(std::make_shared<const detail::wide_coefficient>(
-                     detail::wide_coefficient{std::move(coefficient)}),
-                 scale);
+  auto* wide = new detail::wide_coefficient{std::move(coefficient)};
+  return decimal(decimal::wide_tag{}, wide, scale);
 }
 
 decimal detail_access::make(detail::int128 coefficient, int scale) {
@@ -114,32 +138,30 @@ decimal detail_access::make(detail::int128 coefficient, int scale) {
 
 void decimal::throw_bad_scale(int scale) { detail::check_scale(scale); throw decimal_error("bad scale"); }
 
-decimal::decimal(std::shared_ptr<const detail::wide_coefficient> wide, int scale)
-    : coef_(0), scale_(scale), wide_(std::move(wide)) {}
 
 decimal decimal::operator-() const {
-  if (!wide_ && coef_ != std::numeric_limits<std::int64_t>::min())
-    return detail_access::fast(-coef_, scale_);
-  return detail_access::make(-detail_access::big(*this), scale_);
+  if (!wide_flag() && coef_ != std::numeric_limits<std::int64_t>::min())
+    return detail_access::fast(-coef_, scale());
+  return detail_access::make(-detail_access::big(*this), scale());
 }
 
 decimal decimal::with_scale(int scale) const {
-  if (scale <= scale_) return *this;
+  if (scale <= this->scale()) return *this;
   detail::check_scale(scale);
   std::int64_t c;
-  if (!wide_ && detail::upscale_i64(coef_, scale - scale_, c)) return detail_access::fast(c, scale);
-  return detail_access::make(detail_access::big(*this) * detail::pow10_big(scale - scale_), scale);
+  if (!wide_flag() && detail::upscale_i64(coef_, scale - this->scale(), c)) return detail_access::fast(c, scale);
+  return detail_access::make(detail_access::big(*this) * detail::pow10_big(scale - this->scale()), scale);
 }
 
 std::optional<std::int64_t> decimal::scaled(int scale) const noexcept {
   if (scale < 0) return std::nullopt;
-  if (!wide_) {
+  if (!wide_flag()) {
     std::int64_t out, p;
-    if (scale >= scale_) {
-      if (detail::upscale_i64(coef_, scale - scale_, out)) return out;
+    if (scale >= this->scale()) {
+      if (detail::upscale_i64(coef_, scale - this->scale(), out)) return out;
       return std::nullopt;
     }
-    if (!detail::pow10_i64(scale_ - scale, p)) {
+    if (!detail::pow10_i64(this->scale() - scale, p)) {
       // Dividing by more than 10^18 leaves only 0 exact.
       if (coef_ == 0) return 0;
       return std::nullopt;
@@ -150,10 +172,10 @@ std::optional<std::int64_t> decimal::scaled(int scale) const noexcept {
   // A wide coefficient: exact big_int arithmetic (may still fit once divided).
   try {
     detail::big_int c = wide_->value;
-    if (scale >= scale_) {
-      c *= detail::pow10_big(scale - scale_);
+    if (scale >= this->scale()) {
+      c *= detail::pow10_big(scale - this->scale());
     } else {
-      const detail::big_int& p = detail::pow10_big(scale_ - scale);
+      const detail::big_int& p = detail::pow10_big(this->scale() - scale);
       if (c % p != 0) return std::nullopt;
       c /= p;
     }
@@ -170,17 +192,17 @@ std::optional<std::int64_t> decimal::to_int64() const noexcept { return scaled(0
 std::string decimal::to_string() const {
   std::string digits;  // magnitude of the coefficient
   bool negative = false;
-  if (!wide_) {
+  if (!wide_flag()) {
     negative = coef_ < 0;
     // Unsigned magnitude: INT64_MIN has no positive int64.
     std::uint64_t m = negative ? 0 - static_cast<std::uint64_t>(coef_) : static_cast<std::uint64_t>(coef_);
     digits = std::to_string(m);
   } else {
     negative = wide_->value < 0;
-    digits = detail::big_int(boost::multiprecision::abs(wide_->value)).str();
+    digits = detail::magnitude_digits(wide_->value);
   }
   if (digits == "0") negative = false;  // never "-0"
-  const auto scale = static_cast<std::size_t>(scale_);
+  const auto scale = static_cast<std::size_t>(this->scale());
   if (digits.size() <= scale) digits.insert(0, scale + 1 - digits.size(), '0');
   std::string out;
   out.reserve(digits.size() + 2);
@@ -196,9 +218,9 @@ std::string decimal::to_string() const {
 std::size_t decimal::hash() const noexcept {
   // Hash the value with trailing fractional zeros removed, so 1.5 and 1.50
   // (equal) hash alike. Normalising a wide value may bring it into an int64.
-  std::int64_t c = coef_;
-  int s = scale_;
-  if (wide_) {
+  std::int64_t c = wide_flag() ? 0 : coef_;
+  int s = scale();
+  if (wide_flag()) {
     try {
       detail::big_int w = wide_->value;
       while (s > 0 && w % 10 == 0) {
@@ -206,7 +228,8 @@ std::size_t decimal::hash() const noexcept {
         --s;
       }
       if (!detail::fits_i64(w, c)) {
-        return std::hash<std::string>{}(w.str()) ^ (static_cast<std::size_t>(s) * 0x9E3779B97F4A7C15ULL);
+        const std::size_t h = std::hash<std::string>{}(detail::magnitude_digits(w));
+        return (h + (w < 0 ? 1 : 0)) ^ (static_cast<std::size_t>(s) * 0x9E3779B97F4A7C15ULL);
       }
     } catch (...) {
       return 0;  // allocation failure: a valid (if poor) hash

@@ -54,15 +54,15 @@ decimal decimal::divide(const decimal& divisor, int digits, rounding_mode mode) 
     throw decimal_error(fmt::format("division by zero ({} / {})", to_string(), divisor.to_string()));
   check_digits(digits, "division");
   // (c1 / 10^s1) / (c2 / 10^s2) * 10^digits = c1 * 10^(digits + s2 - s1) / c2
-  return scaled_ratio(*this, divisor, digits + divisor.scale_ - scale_, decimal(1), digits, mode);
+  return scaled_ratio(*this, divisor, digits + divisor.scale() - scale(), decimal(1), digits, mode);
 }
 
 decimal decimal::round(int digits, rounding_mode mode) const {
   check_digits(digits, "rounding");
-  if (digits >= scale_) return with_scale(digits);
-  const int drop = scale_ - digits;
+  if (digits >= scale()) return with_scale(digits);
+  const int drop = scale() - digits;
   std::int64_t p;
-  if (!wide_ && detail::pow10_i64(drop, p))
+  if (!wide_flag() && detail::pow10_i64(drop, p))
     return detail_access::fast(detail::divide_rounded<std::int64_t>(coef_, p, mode), digits);
   return scaled_ratio(*this, decimal(1), -drop, decimal(1), digits, mode);
 }
@@ -71,7 +71,7 @@ decimal decimal::round_to_step(const decimal& step, rounding_mode mode) const {
   if (step.sign() <= 0)
     throw decimal_error(fmt::format("rounding step {} must be positive", step.to_string()));
   // count = (c / 10^s) / (k / 10^t) = c * 10^(t - s) / k; result = count * k / 10^t.
-  return scaled_ratio(*this, step, step.scale_ - scale_, step, step.scale_, mode);
+  return scaled_ratio(*this, step, step.scale() - scale(), step, step.scale(), mode);
 }
 
 quotient::quotient(decimal num, decimal den) : num_(std::move(num)), den_(std::move(den)) {

@@ -10,7 +10,9 @@
 // that could have been small, and equality and hashing need no special cases.
 #pragma once
 
+#include <atomic>   // reference count
 #include <cstdint>  // std::int64_t
+#include <string>   // magnitude_digits
 
 #include <boost/multiprecision/cpp_int.hpp>
 
@@ -24,12 +26,17 @@ using big_int = boost::multiprecision::cpp_int;
 __extension__ typedef __int128 int128;
 __extension__ typedef unsigned __int128 uint128;
 
+// Immutable once built; shared by copies of a decimal through the count.
 struct wide_coefficient {
   big_int value;
+  mutable std::atomic<std::int64_t> references{1};
 };
 
 // 10^exponent, exponent in [0, 2 * decimal::max_scale] (cached).
 const big_int& pow10_big(int exponent);
+
+// The decimal digits of |value|.
+std::string magnitude_digits(const big_int& value);
 
 // The int64 value of `value`, when it fits.
 bool fits_i64(const big_int& value, std::int64_t& out) noexcept;
@@ -65,11 +72,12 @@ Int divide_rounded(const Int& n, const Int& d, rounding_mode mode) {
 
 // The one friend of decimal: builds and takes apart decimals for src/decimal.
 struct detail_access {
-  static std::int64_t coef(const decimal& d) noexcept { return d.coef_; }
-  static const detail::wide_coefficient* wide(const decimal& d) noexcept { return d.wide_.get(); }
+  static const detail::wide_coefficient* wide(const decimal& d) noexcept {
+    return d.wide_flag() ? d.wide_ : nullptr;
+  }
   // The coefficient of any decimal as a big_int.
   static detail::big_int big(const decimal& d) {
-    return d.wide_ ? d.wide_->value : detail::big_int(d.coef_);
+    return d.wide_flag() ? d.wide_->value : detail::big_int(d.coef_);
   }
   static decimal fast(std::int64_t coefficient, int scale) noexcept {
     return decimal(decimal::raw_tag{}, coefficient, scale);
