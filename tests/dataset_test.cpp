@@ -97,6 +97,24 @@ TEST(StringPool, ViewsStayValidThroughGrowthAndMove) {
   EXPECT_EQ(moved.size(), 100003u);
 }
 
+TEST(StringPool, InternAllMatchesIntern) {
+  icm::string_pool one, batch;
+  std::vector<std::string> owned;
+  for (int i = 0; i < 5000; ++i) owned.push_back("T" + std::to_string(i % 3000));
+  owned.push_back("");
+  std::vector<std::string_view> texts(owned.begin(), owned.end());
+  std::vector<std::uint64_t> hashes;
+  for (auto t : texts) hashes.push_back(icm::string_pool::hash(t));
+  batch.intern("T7");  // ids continue after what the pool holds
+  one.intern("T7");
+  std::vector<std::uint32_t> ids;
+  batch.intern_all(texts, hashes, ids);
+  ASSERT_EQ(ids.size(), texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) EXPECT_EQ(ids[i], one.intern(texts[i])) << i;
+  EXPECT_EQ(batch.size(), one.size());
+  EXPECT_EQ(batch.size(), 3001u);
+}
+
 TEST_F(Dataset, ReadsAllFiveFilesIntoColumns) {
   write("payees.csv",
         "payee_id,name,manager_id,plan,hire_date,end_date,target_incentive,region\n"
@@ -316,6 +334,22 @@ TEST_F(Dataset, ReportsDuplicateTxnIdWithFirstLine) {
         "T1,2026-01-11,P2,5\n");
   EXPECT_FALSE(read());
   expect_error("transactions.csv", 4, 1, "duplicate txn_id 'T1' (first on line 2)");
+}
+
+TEST_F(Dataset, DuplicateTxnIdWithEscapedQuotes) {
+  write_basics();
+  write("transactions.csv",
+        "txn_id,date,payee_id,amount\n\"T\"\"1\",2026-01-10,P1,1\nT2,2026-01-10,P1,1\n"
+        "\"T\"\"1\",2026-01-11,P2,5\n");
+  EXPECT_FALSE(read());
+  expect_error("transactions.csv", 4, 1, "duplicate txn_id 'T\"1' (first on line 2)");
+  EXPECT_EQ(diags_.error_count(), 1u);
+  write("transactions.csv", "txn_id,date,payee_id,amount\n\"T\"\"1\",2026-01-10,P1,1\n");
+  write("splits.csv", "txn_id,payee_id,share\n\"T\"\"1\",P1,1\n");
+  auto ds = read();
+  ASSERT_TRUE(ds) << icm::render(diags_);
+  EXPECT_EQ(ds->txn_ids.view(ds->transactions.txn_id[0]), "T\"1");
+  EXPECT_EQ(ds->splits.txn[0], 0u);
 }
 
 TEST_F(Dataset, ReportsDuplicatePayeeId) {

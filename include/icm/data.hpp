@@ -56,14 +56,27 @@ class string_pool {
   std::string_view view(std::uint32_t id) const noexcept { return strings_[id]; }
   std::optional<std::uint32_t> find(std::string_view text) const noexcept;
   std::size_t size() const noexcept { return strings_.size(); }
+  // Room for `count` strings without rehashing (a reader knows its row count).
+  void reserve(std::size_t count);
+  // The hash the pool uses; a caller that batches computes it while the text
+  // is still in cache.
+  static std::uint64_t hash(std::string_view text) noexcept;
+  // intern() of each of `texts` (with hashes[i] == hash(texts[i])) in order,
+  // into `ids`. Quicker for a large batch: the hash slots are fetched from
+  // memory ahead of use.
+  void intern_all(const std::vector<std::string_view>& texts,
+                  const std::vector<std::uint64_t>& hashes, std::vector<std::uint32_t>& ids);
 
  private:
+  std::uint32_t intern_hashed(std::string_view text, std::uint64_t hash);
   std::string_view store(std::string_view text);
-  void grow();
+  void rehash(std::size_t slot_count);
 
-  std::vector<std::string_view> strings_;   // by id
-  std::vector<std::size_t> hashes_;         // by id, to rehash without rehashing text
-  std::vector<std::uint32_t> slots_;        // open addressing: id + 1, 0 when empty
+  std::vector<std::string_view> strings_;  // by id
+  std::vector<std::uint64_t> hashes_;      // by id, to rehash without rehashing text
+  // Open addressing: (high 32 bits of the hash << 32) | (id + 1); 0 when
+  // empty. The hash bits reject most mismatches without touching strings_.
+  std::vector<std::uint64_t> slots_;
   std::vector<std::unique_ptr<char[]>> blocks_;
   std::size_t block_left_ = 0;
   char* block_next_ = nullptr;

@@ -9,10 +9,15 @@
 // those defaults are never seen by the engine. When a whole table could not be
 // read (missing file or column), references to it are not checked at all.
 #include <algorithm>   // std::count, std::sort
-#include <cstdio>      // std::FILE
+#include <deque>       // unescaped txn_ids (stable addresses)
 #include <filesystem>  // is_directory, exists
 #include <map>         // duplicate detection keyed by (payee, period, metric)
 #include <tuple>       // map keys
+
+#include <fcntl.h>     // open
+#include <sys/mman.h>  // mmap
+#include <sys/stat.h>  // fstat
+#include <unistd.h>    // read, close
 
 #include <fmt/format.h>
 
@@ -171,22 +176,57 @@ class table_input {
   bool complete() const noexcept { return complete_; }
 
  private:
+  // Maps the file (no copy out of the page cache); an empty file or a failed
+  // map falls back to reading it into a string.
   bool read_whole(const std::string& path) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f == nullptr) return false;
-    std::error_code ec;
-    const auto size = fs::file_size(path, ec);
-    if (!ec) text_.resize(static_cast<std::size_t>(size));
-    const std::size_t got = ec ? 0 : std::fread(text_.data(), 1, text_.size(), f);
-    const bool ok = !ec && got == text_.size() && std::ferror(f) == 0;
-    std::fclose(f);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st {};
+    bool ok = ::fstat(fd, &st) == 0;
+    const auto size = ok ? static_cast<std::size_t>(st.st_size) : 0;
+    if (ok && size > 0) {
+      void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      if (p != MAP_FAILED) {
+        mapped_ = mapping{p, size};
+        text_ = std::string_view(static_cast<const char*>(p), size);
+        ::close(fd);
+        return true;
+      }
+      copy_.resize(size);
+      std::size_t got = 0;
+      while (ok && got < size) {
+        const ::ssize_t n = ::read(fd, copy_.data() + got, size - got);
+        if (n <= 0) ok = false;
+        else got += static_cast<std::size_t>(n);
+      }
+    }
+    ::close(fd);
+    text_ = copy_;
     return ok;
   }
   void report(const csv::error& e) { errors_.at(e.line, e.column, e.length, e.message); }
 
   file_errors& errors_;
   const read_options& options_;
-  std::string text_;
+  struct mapping {
+    void* address = nullptr;
+    std::size_t size = 0;
+    mapping() = default;
+    mapping(void* a, std::size_t n) : address(a), size(n) {}
+    mapping(const mapping&) = delete;
+    mapping& operator=(const mapping&) = delete;
+    mapping& operator=(mapping&& o) noexcept {
+      std::swap(address, o.address);
+      std::swap(size, o.size);
+      return *this;
+    }
+    ~mapping() {
+      if (address != nullptr) ::munmap(address, size);
+    }
+  };
+  mapping mapped_;
+  std::string copy_;       // the bytes when the file could not be mapped
+  std::string_view text_;  // the file's bytes, mapped or copied
   std::optional<csv::reader> reader_;
   csv::record header_;
   csv::record row_;
@@ -260,10 +300,30 @@ std::optional<std::uint32_t> currency_field(const csv::field& f, string_pool& st
   return strings.intern(f.text);
 }
 
-std::optional<std::uint32_t> payee_reference(const csv::field& f, const dataset& ds,
+// payee_id -> row through a string_pool: one flat probe with a hash
+// fingerprint, quicker than the payee table's unordered_map on the hot path.
+class payee_lookup {
+ public:
+  explicit payee_lookup(const payee_table& payees) {
+    ids_.reserve(payees.size());
+    for (std::uint32_t row = 0; row < payees.size(); ++row)
+      if (ids_.intern(payees.ids[row]) == row_of_.size()) row_of_.push_back(row);
+  }
+  std::optional<std::uint32_t> find(std::string_view payee_id) const noexcept {
+    auto id = ids_.find(payee_id);
+    if (!id || *id == 0) return std::nullopt;
+    return row_of_[*id];
+  }
+
+ private:
+  string_pool ids_;
+  std::vector<std::uint32_t> row_of_{no_payee};  // by id; id 0 ("") is no payee
+};
+
+std::optional<std::uint32_t> payee_reference(const csv::field& f, const payee_lookup& payees,
                                              bool payees_known, std::string_view role,
                                              file_errors& errors) {
-  if (auto row = ds.payees.find(f.text)) return row;
+  if (auto row = payees.find(f.text)) return row;
   if (payees_known) {
     errors.at(f, f.text.empty()
                      ? fmt::format("expected a {}, found an empty field", role)
@@ -451,6 +511,14 @@ bool read_transactions(dataset& ds, diagnostics& diags, const read_options& opti
   if (t.has_currency_column) t.currency.reserve(rows);
   txn_row_of_id.reserve(rows + 1);
 
+  std::vector<std::string_view> id_texts;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> id_places;  // column, length
+  std::deque<std::string> unescaped_ids;
+  std::vector<std::uint64_t> id_hashes;
+  id_texts.reserve(rows);
+  id_hashes.reserve(rows);
+  id_places.reserve(rows);
+  const payee_lookup payees(ds.payees);
   transaction_reader r{ds, errors, txn_row_of_id, payees_known};
   while (in.next()) {
     const csv::field& id = in[c_id];
@@ -458,14 +526,15 @@ bool read_transactions(dataset& ds, diagnostics& diags, const read_options& opti
       errors.at(id, "expected a txn_id, found an empty field");
       continue;
     }
-    const std::uint32_t txn = ds.txn_ids.intern(id.text);
-    if (txn < txn_row_of_id.size()) {
-      errors.at(id, fmt::format("duplicate txn_id {} (first on line {})", shown(id.text),
-                                t.line[txn_row_of_id[txn]]));
-      continue;
-    }
-    txn_row_of_id.push_back(static_cast<std::uint32_t>(t.txn_id.size()));
-    t.txn_id.push_back(txn);
+    // Interned after the loop, all at once (see below). A view into the file
+    // stays valid; an unescaped one lives in the record and is copied.
+    std::string_view key = id.text;
+    if (key.data() < in.text().data() || key.data() >= in.text().data() + in.text().size())
+      key = unescaped_ids.emplace_back(key);
+    id_texts.push_back(key);
+    id_hashes.push_back(string_pool::hash(key));
+    id_places.push_back({id.column, id.length});
+    t.txn_id.push_back(0);
     t.line.push_back(in.row().line());
 
     const csv::field& day = in[c_date];
@@ -473,7 +542,7 @@ bool read_transactions(dataset& ds, diagnostics& diags, const read_options& opti
     if (!d) parse_date_field(day, "date", errors);
     t.date.push_back(d ? d->days : 0);
 
-    auto payee = payee_reference(in[c_payee], ds, payees_known, "payee_id", errors);
+    auto payee = payee_reference(in[c_payee], payees, payees_known, "payee_id", errors);
     t.payee.push_back(payee ? *payee : no_payee);
 
     std::int64_t amount = 0;
@@ -487,6 +556,24 @@ bool read_transactions(dataset& ds, diagnostics& diags, const read_options& opti
       t.currency.push_back(code ? *code : 0);
     }
     intern_attributes(in, ds.strings, t.attributes);
+  }
+
+  // txn_ids in one batch: a million distinct ids make a table far larger than
+  // the cache, and the batch fetches its slots ahead instead of waiting for
+  // each. A duplicate stays in the table (the data set is rejected anyway);
+  // references resolve to the first occurrence.
+  std::vector<std::uint32_t> ids;
+  ds.txn_ids.intern_all(id_texts, id_hashes, ids);
+  for (std::size_t r = 0; r < ids.size(); ++r) {
+    const std::uint32_t txn = ids[r];
+    t.txn_id[r] = txn;
+    if (txn < txn_row_of_id.size()) {
+      errors.at(t.line[r], id_places[r].first, id_places[r].second,
+                fmt::format("duplicate txn_id {} (first on line {})", shown(id_texts[r]),
+                            t.line[txn_row_of_id[txn]]));
+      continue;
+    }
+    txn_row_of_id.push_back(static_cast<std::uint32_t>(r));
   }
   return in.complete();
 }
@@ -504,10 +591,11 @@ void read_quotas(dataset& ds, diagnostics& diags, const read_options& options,
   const int c_payee = in.column("payee_id"), c_period = in.column("period"),
             c_amount = in.column("amount"), c_metric = in.column("metric");
   const std::uint32_t default_metric = ds.strings.intern("quota");
+  const payee_lookup payees(ds.payees);
   std::map<std::tuple<std::uint32_t, period, std::uint32_t>, std::uint32_t> first_line;
   quota_table& t = ds.quotas;
   while (in.next()) {
-    auto payee = payee_reference(in[c_payee], ds, payees_known, "payee_id", errors);
+    auto payee = payee_reference(in[c_payee], payees, payees_known, "payee_id", errors);
     auto when = parse_period_field(in[c_period], errors);
     std::uint32_t metric = default_metric;
     if (c_metric >= 0 && !in[c_metric].text.empty()) metric = ds.strings.intern(in[c_metric].text);
@@ -544,6 +632,7 @@ void read_splits(dataset& ds, diagnostics& diags, const read_options& options,
   const int c_txn = in.column("txn_id"), c_payee = in.column("payee_id"),
             c_share = in.column("share");
   split_table& t = ds.splits;
+  const payee_lookup payees(ds.payees);
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> first_line;
   std::vector<std::uint32_t> share_column;  // per split row, for the sum error
   std::vector<bool> txn_had_bad_row(ds.transactions.size(), false);
@@ -559,7 +648,7 @@ void read_splits(dataset& ds, diagnostics& diags, const read_options& options,
                         : fmt::format("unknown txn_id {}: no such txn_id in transactions.csv",
                                       shown(id.text)));
     }
-    auto payee = payee_reference(in[c_payee], ds, payees_known, "payee_id", errors);
+    auto payee = payee_reference(in[c_payee], payees, payees_known, "payee_id", errors);
     const csv::field& s = in[c_share];
     auto share = parse_number(s, "share", errors);
     if (share && !detail::is_valid_share(*share)) {

@@ -14,6 +14,43 @@ namespace icm {
 namespace {
 constexpr std::size_t block_size = 64 * 1024;
 constexpr std::size_t initial_slots = 1024;  // a power of two
+
+std::uint64_t mix(std::uint64_t x) noexcept {
+  x ^= x >> 32;
+  x *= 0xd6e8feb86659fd93ull;
+  x ^= x >> 32;
+  x *= 0xd6e8feb86659fd93ull;
+  return x ^ (x >> 32);
+}
+
+// Eight bytes at a time, each word mixed in; ids and attribute values are
+// short, so this beats a general-purpose string hash. The table compares the
+// text on a fingerprint match, so the hash need not be cryptographic.
+std::uint64_t text_hash(std::string_view s) noexcept {
+  constexpr std::uint64_t k = 0x9e3779b97f4a7c15ull;
+  std::uint64_t h = (s.size() + 1) * k;
+  const char* p = s.data();
+  std::size_t n = s.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * k;
+    h ^= h >> 31;
+  }
+  if (n > 0) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = (h ^ w) * k;
+  }
+  return mix(h);
+}
+
+std::uint64_t fingerprint(std::uint64_t hash) noexcept {
+  return hash >> 32;
+}
+std::uint64_t slot_value(std::uint64_t hash, std::uint32_t id) noexcept {
+  return (fingerprint(hash) << 32) | (static_cast<std::uint64_t>(id) + 1);
+}
 }  // namespace
 
 string_pool::string_pool() : strings_{std::string_view{}}, hashes_{0}, slots_(initial_slots, 0) {}
@@ -66,30 +103,56 @@ std::string_view string_pool::store(std::string_view text) {
   return stored;
 }
 
-void string_pool::grow() {
-  std::vector<std::uint32_t> slots(slots_.size() * 2, 0);
+void string_pool::rehash(std::size_t slot_count) {
+  std::vector<std::uint64_t> slots(slot_count, 0);
   const std::size_t mask = slots.size() - 1;
   for (std::uint32_t id = 1; id < strings_.size(); ++id) {
     std::size_t i = hashes_[id] & mask;
     while (slots[i] != 0) i = (i + 1) & mask;
-    slots[i] = id + 1;
+    slots[i] = slot_value(hashes_[id], id);
   }
   slots_ = std::move(slots);
 }
 
+void string_pool::reserve(std::size_t count) {
+  strings_.reserve(count + 1);
+  hashes_.reserve(count + 1);
+  std::size_t slots = slots_.size();
+  while ((count + 1) * 4 > slots * 3) slots *= 2;
+  if (slots != slots_.size()) rehash(slots);
+}
+
 std::uint32_t string_pool::intern(std::string_view text) {
   if (text.empty()) return 0;
-  const std::size_t h = string_hash{}(text);
+  return intern_hashed(text, text_hash(text));
+}
+
+std::uint64_t string_pool::hash(std::string_view text) noexcept { return text_hash(text); }
+
+void string_pool::intern_all(const std::vector<std::string_view>& texts,
+                             const std::vector<std::uint64_t>& hashes,
+                             std::vector<std::uint32_t>& ids) {
+  reserve(strings_.size() + texts.size());  // no rehash below: slot addresses stay put
+  ids.resize(texts.size());
+  constexpr std::size_t ahead = 16;  // enough to cover a memory round trip
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    if (i + ahead < texts.size()) __builtin_prefetch(&slots_[hashes[i + ahead] & mask]);
+    ids[i] = texts[i].empty() ? 0 : intern_hashed(texts[i], hashes[i]);
+  }
+}
+
+std::uint32_t string_pool::intern_hashed(std::string_view text, std::uint64_t h) {
   std::size_t mask = slots_.size() - 1;
   std::size_t i = h & mask;
-  while (slots_[i] != 0) {
-    const std::uint32_t id = slots_[i] - 1;
-    if (hashes_[id] == h && strings_[id] == text) return id;
-    i = (i + 1) & mask;
+  for (std::uint64_t slot; (slot = slots_[i]) != 0; i = (i + 1) & mask) {
+    if ((slot >> 32) != fingerprint(h)) continue;
+    const auto id = static_cast<std::uint32_t>(slot) - 1;
+    if (strings_[id] == text) return id;
   }
   // Keep the load factor under 3/4 so that probes stay short.
   if ((strings_.size() + 1) * 4 > slots_.size() * 3) {
-    grow();
+    rehash(slots_.size() * 2);
     mask = slots_.size() - 1;
     i = h & mask;
     while (slots_[i] != 0) i = (i + 1) & mask;
@@ -97,17 +160,18 @@ std::uint32_t string_pool::intern(std::string_view text) {
   const auto id = static_cast<std::uint32_t>(strings_.size());
   strings_.push_back(store(text));
   hashes_.push_back(h);
-  slots_[i] = id + 1;
+  slots_[i] = slot_value(h, id);
   return id;
 }
 
 std::optional<std::uint32_t> string_pool::find(std::string_view text) const noexcept {
   if (text.empty()) return 0u;
-  const std::size_t h = string_hash{}(text);
+  const std::uint64_t h = text_hash(text);
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = h & mask; slots_[i] != 0; i = (i + 1) & mask) {
-    const std::uint32_t id = slots_[i] - 1;
-    if (hashes_[id] == h && strings_[id] == text) return id;
+    if ((slots_[i] >> 32) != fingerprint(h)) continue;
+    const auto id = static_cast<std::uint32_t>(slots_[i]) - 1;
+    if (strings_[id] == text) return id;
   }
   return std::nullopt;
 }
