@@ -30,7 +30,7 @@
 #include <string>       // to_string
 #include <string_view>  // parse input
 
-#include <fmt/core.h>   // fmt::formatter
+#include <fmt/format.h>  // fmt::formatter (fmt 9 defines formatter<string_view>::format here)
 
 namespace icm {
 
