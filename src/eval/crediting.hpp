@@ -1,16 +1,30 @@
 // eval/crediting.hpp - transactions -> credits -> per payee and period aggregates.
 //
-// One pass over the transaction columns: each row is placed in a plan period
-// (or left uncredited with a reason), matched against the credit rules
-// (first match wins), split among its payees, converted to the plan
-// currency and rounded once to the minor unit (spec section 3), rolled up to
-// managers when the plan asks, and folded into the aggregate slots of each
-// receiving payee and period. Memory is per payee, not per transaction.
+// One kernel, fed chunks of transaction columns (`txn_chunk`), whether they
+// come from a loaded data set (credit_transactions) or are streamed from
+// transactions.csv (run_files): each row is placed in a plan period (or left
+// uncredited with a reason), matched against the credit rules column-wise
+// (first match wins), split among its payees, converted to the plan currency
+// and rounded once to the minor unit (spec section 3), rolled up to managers
+// when the plan asks, and folded into the aggregate cells of each receiving
+// payee and period. Memory is per payee, not per transaction.
+//
+// Why integers: credit = amount x weight x rate is a product of int64
+// coefficients, exact in __int128, rounded by a division by a power of ten
+// done with a precomputed reciprocal. Anything that does not fit (a wide
+// rate, a product beyond 2^63) continues in icm::decimal: never wraps.
+//
+// Why per-thread accumulators: each thread folds its chunks into its own
+// cells and tallies; they are merged at the end. Sums, counts, minima and
+// maxima of integers do not depend on the order, so the output bytes do not
+// depend on the thread count or on the order of the input rows.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "compile/compiled_plan.hpp"
@@ -30,19 +44,21 @@ __extension__ typedef unsigned __int128 uint128;
 struct aggregate_cell {
   int128 sum = 0;
   std::int64_t count = 0;
-  std::int64_t min = 0, max = 0;  // valid when count > 0
+  std::int64_t min = INT64_MAX, max = INT64_MIN;  // meaningful when count > 0
 };
 
 // The plan's periods, and which of them each payee is evaluated in.
 struct plan_calendar {
   std::vector<period> periods;
   std::int32_t first_day = 0, last_day = 0;  // the plan year
-  std::vector<std::uint8_t> period_of_day;   // day - first_day -> period index
+  std::vector<std::int8_t> period_of_day;    // day - first_day -> period index
 
   explicit plan_calendar(const check::plan_settings& s);
   int period_index(std::int32_t day) const {
-    if (day < first_day || day > last_day) return -1;
-    return period_of_day[static_cast<std::size_t>(day - first_day)];
+    // One unsigned compare covers both ends of the year.
+    const auto offset = static_cast<std::uint32_t>(day - first_day);
+    if (offset >= period_of_day.size()) return -1;
+    return period_of_day[offset];
   }
 };
 
@@ -72,14 +88,151 @@ struct crediting_context {
   const dataset& data;
   const plan_calendar& calendar;
   std::vector<std::uint8_t> on_plan;  // per payee row
+  unsigned threads = 1;               // 0: all cores
 };
 
 // An exact decimal from a 128-bit coefficient (control-total sums).
 decimal decimal_from_i128(int128 coefficient, int scale);
 
-// Credits every transaction. Errors (a missing FX rate for a credited
-// transaction, an amount out of range) go to diags. When `trace_payee` is
-// set, every credit given to that payee is appended to `trace`.
+// Threads to use for a requested count (0: all cores).
+unsigned thread_count(unsigned requested);
+
+// Weight x FX rate of one rule, currency and period, as one coefficient.
+struct credit_factor {
+  std::int64_t coefficient = 0;
+  int scale = 0;
+  bool fast = false;     // coefficient and scale are valid; else the decimal path
+  bool missing = false;  // no FX rate: a credited transaction is an error
+};
+
+class credit_kernel;
+
+// The currencies one thread has met, as dense slots (0 is the plan currency,
+// written as an empty cell or no column): truth words for currency tests and
+// the credit factors per rule and period. Streaming threads each keep their
+// own (no locks); an in-memory run shares one built from the data set.
+class currency_book {
+ public:
+  explicit currency_book(const credit_kernel& kernel);
+  std::uint32_t slot(std::string_view code);  // adds a slot for a new code
+  std::size_t size() const { return codes_.size(); }
+  const std::uint64_t* truth() const { return truth_.data(); }
+  const std::string& code(std::uint32_t slot) const { return codes_[slot]; }
+  const credit_factor& factor(std::uint32_t slot, std::size_t rule, int period) const {
+    return factors_[(slot * rules_ + rule) * periods_ + static_cast<std::size_t>(period)];
+  }
+  const std::optional<decimal>& rate(std::uint32_t slot, int period) const {
+    return rates_[slot * periods_ + static_cast<std::size_t>(period)];
+  }
+
+ private:
+  const credit_kernel* kernel_;
+  std::size_t rules_, periods_;
+  std::vector<std::string> codes_;
+  std::vector<std::uint64_t> truth_;
+  std::vector<credit_factor> factors_;
+  std::vector<std::optional<decimal>> rates_;
+  std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>> index_;
+};
+
+enum tally_class : int { read_class = 0, credited_class, rejected_class, first_reason_class };
+inline constexpr int reason_count = 4;
+inline constexpr int class_count = first_reason_class + reason_count;
+
+// Rows and amounts of each tally class in one currency.
+struct currency_tally {
+  std::array<int128, class_count> sum{};
+  std::array<std::uint64_t, class_count> rows{};
+  void add(int cls, std::int64_t amount) {
+    sum[cls] += amount;
+    ++rows[cls];
+  }
+};
+
+// What one thread has folded in so far.
+struct credit_accumulator {
+  std::vector<aggregate_cell> cells;
+  std::uint64_t credits = 0;
+  int sum_scale = 0;                        // scale of the amounts in slot_sums
+  std::vector<currency_tally> slot_sums;    // by currency slot of `book`
+  const currency_book* book = nullptr;
+  std::map<std::pair<std::string, int>, std::uint32_t> missing_fx;  // (code, period) -> first line
+  std::vector<std::pair<std::uint32_t, std::string>> errors;       // (line, message)
+  std::uint32_t trace_payee = no_payee;
+  std::vector<credit_record>* trace = nullptr;
+};
+
+// Reused buffers of one thread.
+struct kernel_scratch {
+  std::vector<std::int8_t> period;
+  std::vector<std::uint16_t> rule;
+  std::vector<std::uint32_t> sel;
+  std::vector<std::uint8_t> mask;
+  std::vector<std::vector<std::uint8_t>> masks;
+  std::vector<currency_tally> sums;
+};
+
+// The plan bound to the payees and FX rates of a data set; read-only while
+// chunks are processed, so threads share it.
+class credit_kernel {
+ public:
+  // Reports FX rows of the wrong period unit and plan-currency rates other
+  // than 1 to diags, as the in-memory run always did.
+  credit_kernel(const compile::compiled_plan& plan, const dataset& data, const plan_calendar& calendar,
+                const std::vector<std::uint8_t>& on_plan, diagnostics& diags);
+
+  // A split transaction's payees and shares; returns the group (chunk split
+  // markers hold group + 1).
+  std::uint32_t add_split_group(const std::vector<std::pair<std::uint32_t, decimal>>& shares);
+
+  credit_accumulator make_accumulator(const currency_book& book) const;
+  void process(const txn_chunk& c, const currency_book& book, credit_accumulator& acc,
+               kernel_scratch& s) const;
+  // Merges accumulators (any order gives the same result) into cells and
+  // control totals at the amount scale `amount_scale`; errors go to diags.
+  crediting_result finish(std::vector<credit_accumulator>& parts, diagnostics& diags,
+                          const std::string& transactions_file) const;
+
+  const text_test_set& texts() const { return texts_; }
+  const compile::compiled_plan& plan() const { return plan_; }
+  std::size_t period_count() const { return calendar_.periods.size(); }
+
+ private:
+  friend class currency_book;
+  struct payee_state {
+    std::int32_t hire, end;
+    std::uint32_t manager;
+    std::uint8_t on_plan;
+  };
+  struct split_share {
+    std::uint32_t payee;
+    decimal share;
+  };
+  void give(credit_accumulator& acc, const txn_chunk& c, std::size_t row, std::uint32_t payee, int period,
+            std::int64_t minor, bool rollup) const;
+  std::optional<std::int64_t> credit_minor(const txn_chunk& c, std::size_t row, const credit_factor& f,
+                                           std::size_t rule, const decimal* share, const decimal& rate) const;
+
+  const compile::compiled_plan& plan_;
+  const plan_calendar& calendar_;
+  text_test_set texts_;
+  std::vector<row_filter> rules_, filters_;
+  std::vector<std::uint32_t> plain_aggregates_, filtered_aggregates_;
+  std::vector<payee_state> payees_;
+  std::unordered_map<std::string, std::vector<std::optional<decimal>>> fx_;  // code -> rate per period
+  std::vector<std::uint32_t> split_begin_{0};
+  std::vector<split_share> split_shares_;
+  std::size_t slots_ = 0;
+  int minor_digits_ = 2;
+  rounding_mode mode_ = rounding_mode::half_even;
+  int rollup_depth_ = 0;
+  std::string currency_;
+};
+
+// Credits every transaction of a loaded data set. Errors (a missing FX rate
+// for a credited transaction, an amount out of range) go to diags. When
+// `trace_payee` is set, every credit given to that payee is appended to
+// `trace` (then one thread runs, so the trace is in row order).
 crediting_result credit_transactions(const crediting_context& ctx, diagnostics& diags,
                                      std::uint32_t trace_payee = no_payee,
                                      std::vector<credit_record>* trace = nullptr);

@@ -1,6 +1,7 @@
 // Row conditions bound to a data set. See row_filter.hpp.
 #include "eval/row_filter.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace icm::eval {
@@ -73,42 +74,83 @@ bool text_test(std::string_view value, comparison op, const std::vector<compile:
   }
 }
 
+
+template <typename F>
+void for_each_test(const compile::compiled_plan& plan, F&& f) {
+  for (const auto& r : plan.rules)
+    for (const auto& t : r.condition.tests) f(t);
+  for (const auto& a : plan.aggregates)
+    for (const auto& t : a.filter.tests) f(t);
+}
+
+bool is_text_source(row_source s) {
+  return s == row_source::column || s == row_source::txn_currency || s == row_source::txn_payee;
+}
+
 }  // namespace
 
-row_filter::row_filter(const compile::row_program& program, const dataset& data,
-                       std::string_view plan_currency, int minor_digits)
-    : code_(program.code), data_(&data), amount_scale_(data.transactions.amount_scale),
-      minor_digits_(minor_digits) {
-  const auto& pool = data.strings;
+text_test_set::text_test_set(const compile::compiled_plan& plan, const payee_table& payees)
+    : plan_currency_(plan.settings().currency) {
+  for_each_test(plan, [&](const compile::row_test& t) {
+    if (t.source == row_source::column &&
+        std::find(columns_.begin(), columns_.end(), t.column) == columns_.end())
+      columns_.push_back(t.column);
+  });
+  tests_.resize(columns_.size() + 2);  // columns, currency, payee
+  for_each_test(plan, [&](const compile::row_test& t) {
+    std::size_t slot = 0;
+    switch (t.source) {
+      case row_source::column:
+        slot = static_cast<std::size_t>(std::find(columns_.begin(), columns_.end(), t.column) -
+                                        columns_.begin());
+        break;
+      case row_source::txn_currency: slot = columns_.size(); break;
+      case row_source::txn_payee: slot = columns_.size() + 1; break;
+      default: return;
+    }
+    if (tests_[slot].size() == 64) too_many_ = true;
+    else tests_[slot].push_back(&t);
+  });
+  const auto& payee_tests = tests_.back();
+  payee_truth_.assign(payees.size(), 0);
+  if (!payee_tests.empty())
+    for (std::size_t p = 0; p < payees.size(); ++p)
+      for (std::size_t b = 0; b < payee_tests.size(); ++b)
+        if (text_test(payees.ids[p], payee_tests[b]->op, payee_tests[b]->constants))
+          payee_truth_[p] |= std::uint64_t{1} << b;
+}
+
+std::uint64_t text_test_set::truth(std::size_t slot, std::string_view value) const {
+  if (slot == currency_slot() && value.empty()) value = plan_currency_;
+  std::uint64_t word = 0;
+  const auto& tests = tests_[slot];
+  for (std::size_t b = 0; b < tests.size(); ++b)
+    if (text_test(value, tests[b]->op, tests[b]->constants)) word |= std::uint64_t{1} << b;
+  return word;
+}
+
+std::pair<std::size_t, unsigned> text_test_set::place(const compile::row_test* t) const {
+  for (std::size_t s = 0; s < tests_.size(); ++s)
+    for (std::size_t b = 0; b < tests_[s].size(); ++b)
+      if (tests_[s][b] == t) return {s, static_cast<unsigned>(b)};
+  return {tests_.size(), 0};  // beyond the 64-test limit (reported by the kernel)
+}
+
+row_filter::row_filter(const compile::row_program& program, const text_test_set& texts,
+                       int minor_digits)
+    : code_(program.code), payee_truth_(texts.payee_truth().data()), minor_digits_(minor_digits) {
   for (const auto& t : program.tests) {
     test b;
     b.source = t.source;
     b.op = t.op;
+    if (is_text_source(t.source)) {
+      auto [slot, bit] = texts.place(&t);
+      b.slot = slot;
+      b.bit = std::uint64_t{1} << bit;
+      tests_.push_back(std::move(b));
+      continue;
+    }
     switch (t.source) {
-      case row_source::column: {
-        const auto* col = data.transactions.attribute(t.column);
-        b.ids = col ? &col->values : nullptr;  // presence is checked before running
-        b.table.resize(pool.size());
-        for (std::uint32_t id = 0; id < pool.size(); ++id)
-          b.table[id] = text_test(pool.view(id), t.op, t.constants);
-        break;
-      }
-      case row_source::txn_currency: {
-        b.ids = data.transactions.has_currency_column ? &data.transactions.currency : nullptr;
-        b.table.resize(pool.size());
-        for (std::uint32_t id = 0; id < pool.size(); ++id) {
-          auto v = pool.view(id);
-          b.table[id] = text_test(v.empty() ? plan_currency : v, t.op, t.constants);
-        }
-        if (b.table.empty()) b.table.push_back(text_test(plan_currency, t.op, t.constants));
-        break;
-      }
-      case row_source::txn_payee: {
-        b.table.resize(data.payees.size());
-        for (std::uint32_t p = 0; p < data.payees.size(); ++p)
-          b.table[p] = text_test(data.payees.ids[p], t.op, t.constants);
-        break;
-      }
       case row_source::txn_amount:
       case row_source::credit_amount:
         for (const auto& c : t.constants) {
@@ -139,66 +181,147 @@ row_filter::row_filter(const compile::row_program& program, const dataset& data,
           }
         }
         break;
-      case row_source::is_rollup: break;
+      default: break;
     }
     tests_.push_back(std::move(b));
   }
 }
 
-bool row_filter::run_test(const test& t, std::size_t row, const credit_view& credit) const {
+namespace {
+
+template <typename T>
+bool compare_holds(comparison op, const T& v, const std::vector<T>& cs) {
+  switch (op) {
+    case comparison::in:
+      for (const auto& n : cs)
+        if (v == n) return true;
+      return false;
+    case comparison::not_in:
+      for (const auto& n : cs)
+        if (v == n) return false;
+      return true;
+    case comparison::between: return v >= cs[0] && v <= cs[1];
+    default: return order_holds(op, v <=> cs[0]);
+  }
+}
+
+}  // namespace
+
+bool row_filter::run_test(const test& t, const txn_chunk& c, std::size_t row,
+                          const credit_view& credit) const {
   if (t.has_constant_result) return t.constant_result;
   switch (t.source) {
     case row_source::column:
     case row_source::txn_currency: {
-      std::uint32_t id = t.ids ? (*t.ids)[row] : 0;
-      return t.table[id];
+      const auto& col = c.text[t.slot];
+      std::uint32_t id = col.ids ? col.ids[row] : 0;
+      return (col.truth[id] & t.bit) != 0;
     }
-    case row_source::txn_payee: return t.table[data_->transactions.payee[row]];
+    case row_source::txn_payee: return (payee_truth_[c.payee[row]] & t.bit) != 0;
     case row_source::txn_amount:
-    case row_source::credit_amount: {
-      decimal v = t.source == row_source::txn_amount ? decimal(data_->transactions.amount[row], amount_scale_)
-                                                     : decimal(credit.minor, minor_digits_);
-      switch (t.op) {
-        case comparison::in:
-          for (const auto& n : t.numbers)
-            if (v == n) return true;
-          return false;
-        case comparison::not_in:
-          for (const auto& n : t.numbers)
-            if (v == n) return false;
-          return true;
-        case comparison::between: return v >= t.numbers[0] && v <= t.numbers[1];
-        default: return order_holds(t.op, v <=> t.numbers[0]);
-      }
-    }
-    case row_source::txn_date: {
-      std::int32_t d = data_->transactions.date[row];
-      switch (t.op) {
-        case comparison::in:
-          for (auto n : t.days)
-            if (d == n) return true;
-          return false;
-        case comparison::not_in:
-          for (auto n : t.days)
-            if (d == n) return false;
-          return true;
-        case comparison::between: return d >= t.days[0] && d <= t.days[1];
-        default: return order_holds(t.op, d <=> t.days[0]);
-      }
-    }
+      return compare_holds(t.op, decimal(c.amount[row], c.amount_scale), t.numbers);
+    case row_source::credit_amount:
+      return compare_holds(t.op, decimal(credit.minor, minor_digits_), t.numbers);
+    case row_source::txn_date: return compare_holds(t.op, c.date[row], t.days);
     case row_source::is_rollup: return credit.rollup;
   }
   return false;
 }
 
-bool row_filter::matches(std::size_t row, const credit_view& credit) const {
+void row_filter::run_test(const test& t, const txn_chunk& c, const std::uint32_t* sel, std::size_t n,
+                          std::uint8_t* out) const {
+  if (t.has_constant_result) {
+    std::fill(out, out + n, static_cast<std::uint8_t>(t.constant_result));
+    return;
+  }
+  switch (t.source) {
+    case row_source::column:
+    case row_source::txn_currency: {
+      const auto& col = c.text[t.slot];
+      const std::uint64_t* truth = col.truth;
+      const std::uint64_t bit = t.bit;
+      if (!col.ids) {
+        std::fill(out, out + n, static_cast<std::uint8_t>((truth[0] & bit) != 0));
+        return;
+      }
+      const std::uint32_t* ids = col.ids;
+      for (std::size_t j = 0; j < n; ++j) out[j] = (truth[ids[sel[j]]] & bit) != 0;
+      return;
+    }
+    case row_source::txn_payee: {
+      const std::uint64_t bit = t.bit;
+      for (std::size_t j = 0; j < n; ++j) out[j] = (payee_truth_[c.payee[sel[j]]] & bit) != 0;
+      return;
+    }
+    case row_source::txn_date:
+      if (t.op == comparison::between) {
+        const std::int32_t lo = t.days[0], hi = t.days[1];
+        for (std::size_t j = 0; j < n; ++j) {
+          const std::int32_t d = c.date[sel[j]];
+          out[j] = d >= lo && d <= hi;
+        }
+        return;
+      }
+      break;
+    default: break;
+  }
+  // Amounts and the rarer date forms: row by row.
+  for (std::size_t j = 0; j < n; ++j) out[j] = run_test(t, c, sel[j], credit_view{});
+}
+
+void row_filter::select(const txn_chunk& c, const std::uint32_t* sel, std::size_t n, std::uint8_t* out,
+                        std::vector<std::vector<std::uint8_t>>& scratch) const {
+  if (code_.empty()) {
+    std::fill(out, out + n, std::uint8_t{1});
+    return;
+  }
+  // Postfix over masks: one mask per stack level; the result is moved to out.
+  std::size_t top = 0;
+  auto level = [&](std::size_t k) -> std::uint8_t* {
+    if (scratch.size() <= k) scratch.resize(k + 1);
+    if (scratch[k].size() < n) scratch[k].resize(n);
+    return scratch[k].data();
+  };
+  for (const auto& ins : code_) {
+    switch (ins.op) {
+      case compile::row_op::test: run_test(tests_[ins.test], c, sel, n, level(top++)); break;
+      case compile::row_op::logical_and: {
+        --top;
+        std::uint8_t* a = level(top - 1);
+        const std::uint8_t* b = level(top);
+        for (std::size_t j = 0; j < n; ++j) a[j] &= b[j];
+        break;
+      }
+      case compile::row_op::logical_or: {
+        --top;
+        std::uint8_t* a = level(top - 1);
+        const std::uint8_t* b = level(top);
+        for (std::size_t j = 0; j < n; ++j) a[j] |= b[j];
+        break;
+      }
+      case compile::row_op::logical_not: {
+        std::uint8_t* a = level(top - 1);
+        for (std::size_t j = 0; j < n; ++j) a[j] ^= 1;
+        break;
+      }
+      case compile::row_op::always: std::fill(level(top), level(top) + n, std::uint8_t{1}); ++top; break;
+    }
+  }
+  if (top == 0) {
+    std::fill(out, out + n, std::uint8_t{0});
+    return;
+  }
+  std::copy(level(top - 1), level(top - 1) + n, out);
+}
+
+bool row_filter::matches(const txn_chunk& c, std::size_t row, const credit_view& credit) const {
   if (code_.empty()) return true;
   // Postfix evaluation; the parser's nesting limit bounds the depth.
   std::array<bool, 256> stack{};
   std::size_t top = 0;
   for (const auto& ins : code_) {
     switch (ins.op) {
-      case compile::row_op::test: stack[top++] = run_test(tests_[ins.test], row, credit); break;
+      case compile::row_op::test: stack[top++] = run_test(tests_[ins.test], c, row, credit); break;
       case compile::row_op::logical_and:
         --top;
         stack[top - 1] = stack[top - 1] && stack[top];
