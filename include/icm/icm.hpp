@@ -1,7 +1,8 @@
 // icm/icm.hpp - everything a host application needs, in one include.
 //
 //   plan.hpp         load and check a plan (diagnostics as values)
-//   data.hpp         input tables, from CSV files or built in memory
+//   data.hpp         input tables, read from CSV files
+//   dataset_builder.hpp  the same tables built from the host's own rows
 //   run.hpp          run a plan: payouts, measures, control totals
 //   explain.hpp      why a payee was paid what they were paid
 //   report.hpp       the output files, written whole or not at all
@@ -12,6 +13,7 @@
 
 #include "icm/calendar.hpp"
 #include "icm/data.hpp"
+#include "icm/dataset_builder.hpp"
 #include "icm/decimal.hpp"
 #include "icm/diagnostics.hpp"
 #include "icm/explain.hpp"
