@@ -260,6 +260,17 @@ TEST(Csv, LineOfCommasDoesNotStoreAllFields) {
   EXPECT_EQ(r.errors[0].message, "expected 2 fields, found 1048577");
 }
 
+TEST(Csv, EscapedFieldBeyondTheStoredOnesIsSafe) {
+  // Fields past header + 1 are counted, not stored; a doubled quote in one of
+  // them must not be unescaped into a field that does not exist.
+  auto r = read_all("a,b\n1,2,3,\"x\"\"y\",\"p\"\"q\"\n5,6\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].message, "expected 2 fields, found 5");
+  EXPECT_EQ(r.errors[0].column, 5u);
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.rows[0], (row{"5", "6"}));
+}
+
 TEST(Csv, ErrorsAfterMultilineFieldKeepLineNumbers) {
   auto r = read_all("a,b\n\"x\ny\nz\",1\n2,\"bad\"!\n");
   ASSERT_EQ(r.errors.size(), 1u);

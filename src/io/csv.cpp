@@ -156,7 +156,9 @@ status reader::read_record(record& out) {
       }
       f.quoted = true;
       f.length = clamp32(close - open + 1);
-      if (doubled) {
+      // A field past `keep` is not stored (the record is an error anyway), so
+      // it must not leave an unescaped entry pointing past fields_.
+      if (doubled && out.fields_.size() < keep) {
         const auto offset = static_cast<std::uint32_t>(out.scratch_.size());
         for (std::size_t i = open + 1; i < close; ++i) {
           out.scratch_.push_back(b[i]);
