@@ -513,9 +513,10 @@ auto const period_def = period_text;
 
 auto const aggregate_function =
     kw_text("sum") | kw_text("count") | kw_text("min") | kw_text("max") | kw_text("avg");
-auto const aggregate_def = aggregate_function >> '(' >> kw("credit") >
+// Backtracks until `credit`: `min(a, b)` is then a call.
+auto const aggregate_def = (aggregate_function >> '(' >> kw("credit")) >
                            -(kw("where") > expression) > named("')' to close the aggregate")[')'];
-auto const call_def = identifier >> '(' > -(expression % ',') >
+auto const call_def = (identifier >> '(') > -(expression % ',') >
                       named("',' or ')' after the argument")[')'];
 
 auto const primary_def = date | percent | money | number | string_literal | aggregate | call |
