@@ -2,9 +2,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <unordered_set>
 
 #include "compile/plan_impl.hpp"
+#include "eval/evaluate_payees.hpp"
 #include "eval/payee_eval.hpp"
 #include "eval/run_internal.hpp"
 #include "icm/run.hpp"
@@ -106,36 +106,20 @@ std::optional<bound_run> bind_run(const compile::compiled_plan& plan, const data
 
 }  // namespace eval
 
-std::optional<run_result> run(const plan& p, const dataset& data, diagnostics& diags, const run_options&) {
+std::optional<run_result> run(const plan& p, const dataset& data, diagnostics& diags,
+                              const run_options& options) {
   const auto& plan = p.impl().compiled;
   auto bound = eval::bind_run(plan, data, diags);
   if (!bound) return std::nullopt;
-  eval::crediting_context cctx{plan, data, bound->calendar, bound->on_plan};
+  eval::crediting_context cctx{plan, data, bound->calendar, bound->on_plan, options.threads};
   const auto before = diags.error_count();
   auto credits = eval::credit_transactions(cctx, diags);
   if (diags.error_count() > before) return std::nullopt;
 
   run_result result;
   result.totals = credits.totals;
-  eval::payee_context pctx{plan, data, bound->calendar, credits, bound->quotas};
-  decimal paid;
-  for (auto payee : bound->order) {
-    if (!bound->on_plan[payee]) continue;
-    auto out = eval::evaluate_payee(pctx, payee, diags);
-    if (out.payouts.empty() && out.measures.empty() && diags.error_count() == before) continue;
-    ++result.totals.payees;
-    for (auto& l : out.payouts) {
-      paid += l.amount;
-      result.payouts.push_back(std::move(l));
-    }
-    for (auto& m : out.measures) result.measures.push_back(std::move(m));
-    for (auto& b : out.balances) result.balances.push_back(std::move(b));
-  }
+  eval::evaluate_payees(plan, data, *bound, credits, options.threads, result, diags);
   if (diags.error_count() > before) return std::nullopt;
-  std::unordered_set<std::string> seen;
-  for (const auto& l : result.payouts) seen.insert(fmt::format("{}|{}", l.payee_id, to_string(l.when)));
-  result.totals.payee_periods = seen.size();
-  result.totals.total_paid = paid.round(plan.settings().minor_digits);
   return result;
 }
 
