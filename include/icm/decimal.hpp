@@ -16,7 +16,8 @@
 // compares equal to 1.5. Addition and multiplication are exact; division and
 // rounding take an explicit number of digits (or a step) and a rounding mode.
 //
-//   auto credit = icm::decimal::parse("1234.56") * icm::decimal::parse("1.083457");
+//   auto credit = icm::decimal::parse_or_throw("1234.56") * icm::decimal(1083457, 6);
+//   credit.to_string();                       // "1337.59267392" (exact, scale 8)
 //   credit.round(2);                          // 1337.59 (half-even)
 //   credit.round_to_step(icm::decimal(5, 2)); // 1337.60 (nearest 0.05)
 #pragma once
