@@ -31,7 +31,19 @@ struct explained_credit {
   bool rollup = false;     // a manager's overlay credit
 };
 
+// What a step contributes, so that a reader (or a test) can add it up:
+//   input         a value the component reads (base, prorated quota): no sum
+//   part          the formula's amount is the sum of its parts (tier band
+//                 portions, a bonus, a curve value x base)
+//   modifier      the running amount after a gate, multiplier, cap or floor
+//   rounding      the component's amount rounded once to the minor unit
+//   year_to_date  a cumulative component's line: rounded YTD minus earlier lines
+//   ledger        a ledger line (plan_cap, carried balances, draws)
+enum class step_kind : std::uint8_t { input, part, modifier, rounding, year_to_date, ledger };
+std::string_view to_string(step_kind k) noexcept;
+
 struct explanation_step {
+  step_kind kind = step_kind::input;
   std::string component;  // the component or ledger line; empty for inputs such as a prorated quota
   std::string step;       // "base", "band 2", "cap", "rounding", "year to date", ...
   std::string detail;     // how, in words and numbers

@@ -8,6 +8,18 @@
 
 namespace icm {
 
+std::string_view to_string(step_kind k) noexcept {
+  switch (k) {
+    case step_kind::input: return "input";
+    case step_kind::part: return "part";
+    case step_kind::modifier: return "modifier";
+    case step_kind::rounding: return "rounding";
+    case step_kind::year_to_date: return "year_to_date";
+    case step_kind::ledger: return "ledger";
+  }
+  return "input";
+}
+
 std::optional<explanation> explain(const plan& p, const dataset& data, std::string_view payee_id,
                                    const period& when, diagnostics& diags) {
   const auto& plan = p.impl().compiled;
@@ -63,7 +75,7 @@ std::optional<explanation> explain(const plan& p, const dataset& data, std::stri
   }
   for (auto& m : out.measures)
     if (m.when == when) e.measures.push_back(std::move(m));
-  for (auto& t : trace) e.steps.push_back({std::move(t.component), std::move(t.step), std::move(t.detail), std::move(t.amount)});
+  for (auto& t : trace) e.steps.push_back({t.kind, std::move(t.component), std::move(t.step), std::move(t.detail), std::move(t.amount)});
   bool evaluated = false;
   for (auto& l : out.payouts) {
     if (!(l.when == when)) continue;

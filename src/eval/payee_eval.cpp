@@ -74,7 +74,7 @@ class payee_evaluator {
           decimal line = amount;
           if (comp.cumulative) {
             line = amount - paid_before[c];
-            step(comp.name, "year to date",
+            step(step_kind::year_to_date, comp.name, "year to date",
                  fmt::format("year-to-date payout {} minus {} paid in earlier periods", amount, paid_before[c]),
                  line);
             paid_before[c] = amount;
@@ -113,9 +113,9 @@ class payee_evaluator {
   bool ytd_ = false;
   std::vector<std::optional<value>> memo_[2];
 
-  void step(const std::string& component, std::string what, std::string detail,
+  void step(step_kind kind, const std::string& component, std::string what, std::string detail,
             std::optional<decimal> amount = std::nullopt) {
-    if (trace_) trace_->push_back({component, std::move(what), std::move(detail), std::move(amount)});
+    if (trace_) trace_->push_back({kind, component, std::move(what), std::move(detail), std::move(amount)});
   }
 
   decimal approx(const value& v) const {
@@ -184,7 +184,7 @@ class payee_evaluator {
       auto days = day_count(when);
       if (active < days) {
         decimal prorated = (q * decimal(active)).divide(decimal(days), s_.minor_digits, s_.rounding);
-        step("", fmt::format("quota {}", to_string(when)),
+        step(step_kind::input, "", fmt::format("quota {}", to_string(when)),
              fmt::format("{} x {} active days / {} days, rounded", q, active, days), prorated);
         q = prorated;
       }
@@ -312,12 +312,12 @@ class payee_evaluator {
     switch (c.kind) {
       case check::formula_kind::pay:
         amount = approx(eval(*c.amount));
-        step(c.name, "pay", "formula", amount);
+        step(step_kind::part, c.name, "pay", "formula", amount);
         break;
       case check::formula_kind::bonus: {
         bool holds = eval(*c.condition).truth;
         amount = holds ? approx(eval(*c.amount)) : decimal();
-        step(c.name, "bonus", holds ? "condition holds" : "condition does not hold", amount);
+        step(step_kind::part, c.name, "bonus", holds ? "condition holds" : "condition does not hold", amount);
         break;
       }
       case check::formula_kind::tiers: amount = tiers(c); break;
@@ -344,12 +344,12 @@ class payee_evaluator {
         }
       }
       if (!(amount == before))
-        step(c.name, std::string(to_string(m.kind)), fmt::format("changed {} by {}", before, amount - before),
+        step(step_kind::modifier, c.name, std::string(to_string(m.kind)), fmt::format("changed {} by {}", before, amount - before),
              amount);
     }
     if (trace_) {
       auto r = amount.round(s_.minor_digits, s_.rounding);
-      step(c.name, "rounding", fmt::format("{} rounded {} to {} digits", amount, to_string(s_.rounding),
+      step(step_kind::rounding, c.name, "rounding", fmt::format("{} rounded {} to {} digits", amount, to_string(s_.rounding),
                                            s_.minor_digits),
            r);
     }
@@ -359,7 +359,7 @@ class payee_evaluator {
   decimal tiers(const check::component_def& c) {
     const decimal base = approx(eval(*c.base));
     const auto& bands = c.bands;
-    step(c.name, "base", "", base);
+    step(step_kind::input, c.name, "base", "", base);
     if (c.tiers == check::tier_kind::retroactive) {
       value driver = eval(*c.driver);
       std::size_t chosen = 0;
@@ -367,7 +367,7 @@ class payee_evaluator {
         if (compare(driver, of(bands[i].lower)) >= 0) chosen = i;  // on a bound: the upper band
       const auto& b = bands[chosen];
       decimal pay = b.fixed ? b.rate : base * b.rate;
-      step(c.name, fmt::format("band {}", chosen + 1),
+      step(step_kind::part, c.name, fmt::format("band {}", chosen + 1),
            fmt::format("driver {} lies in [{}, {}): {}", show(driver), b.lower,
                        b.upper ? b.upper->to_string() : std::string("open"),
                        b.fixed ? fmt::format("fixed {}", b.rate) : fmt::format("{} x {}", base, b.rate)),
@@ -389,7 +389,7 @@ class payee_evaluator {
     if (base.sign() < 0) {
       const auto& b = bands.front();
       decimal pay = b.fixed ? decimal() : base * b.rate;
-      step(c.name, "band 1", fmt::format("negative base paid at the first band's rate: {} x {}", base, b.rate),
+      step(step_kind::part, c.name, "band 1", fmt::format("negative base paid at the first band's rate: {} x {}", base, b.rate),
            pay);
       return pay;
     }
@@ -400,7 +400,7 @@ class payee_evaluator {
       if (base < lo) continue;
       if (b.fixed) {
         total += b.rate;
-        step(c.name, fmt::format("band {}", i + 1), fmt::format("reached {}: fixed {}", lo, b.rate), b.rate);
+        step(step_kind::part, c.name, fmt::format("band {}", i + 1), fmt::format("reached {}: fixed {}", lo, b.rate), b.rate);
         continue;
       }
       decimal hi = b.upper ? min(base, amount_of(*b.upper)) : base;
@@ -408,7 +408,7 @@ class payee_evaluator {
       if (portion.sign() <= 0) continue;
       decimal pay = portion * b.rate;
       total += pay;
-      step(c.name, fmt::format("band {}", i + 1), fmt::format("portion {} ({} to {}) x {}", portion, lo, hi, b.rate),
+      step(step_kind::part, c.name, fmt::format("band {}", i + 1), fmt::format("portion {} ({} to {}) x {}", portion, lo, hi, b.rate),
            pay);
     }
     return total;
@@ -437,7 +437,7 @@ class payee_evaluator {
                         p1.y, p0.y, ap, p0.x, p1.y, p0.y, p1.x, p0.x);
     }
     decimal pay = base * y;
-    step(c.name, "curve", fmt::format("attainment {}, {}; curve value {}; {} x {}", show(a), how, y, base, y), pay);
+    step(step_kind::part, c.name, "curve", fmt::format("attainment {}, {}; curve value {}; {} x {}", show(a), how, y, base, y), pay);
     return pay;
   }
 
@@ -449,7 +449,7 @@ class payee_evaluator {
       if (amount.is_zero()) return;
       lines.push_back({id, when, name, amount, s_.currency});
       total += amount;
-      step(name, "ledger", std::move(detail), amount);
+      step(step_kind::ledger, name, "ledger", std::move(detail), amount);
     };
     if (s_.plan_cap) {
       auto cap = approx(eval(*s_.plan_cap)).round(s_.minor_digits, s_.rounding);

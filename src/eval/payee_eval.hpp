@@ -12,11 +12,13 @@
 #include <vector>
 
 #include "eval/crediting.hpp"
+#include "icm/explain.hpp"
 
 namespace icm::eval {
 
 // One step of an explanation: what was computed, from what, and the amount.
 struct trace_step {
+  step_kind kind = step_kind::input;
   std::string component;  // component or ledger line; empty for inputs
   std::string step;       // "base", "band 2", "cap", "rounding", ...
   std::string detail;     // how, in words and numbers

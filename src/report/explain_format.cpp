@@ -80,8 +80,8 @@ std::string render_explanation_json(const explanation& e) {
   s += "  \"steps\": [";
   for (std::size_t i = 0; i < e.steps.size(); ++i) {
     const auto& st = e.steps[i];
-    s += fmt::format("{}\n    {{\"component\": {}, \"step\": {}, \"detail\": {}, \"amount\": {}}}", i ? "," : "",
-                     json_string(st.component), json_string(st.step), json_string(st.detail),
+    s += fmt::format("{}\n    {{\"kind\": {}, \"component\": {}, \"step\": {}, \"detail\": {}, \"amount\": {}}}",
+                     i ? "," : "", json_string(to_string(st.kind)), json_string(st.component), json_string(st.step), json_string(st.detail),
                      st.amount ? json_decimal(*st.amount) : std::string("null"));
   }
   s += e.steps.empty() ? "],\n" : "\n  ],\n";

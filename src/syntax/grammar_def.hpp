@@ -59,8 +59,10 @@ inline bool is_word_char(char c) { return is_word_start(c) || is_digit(c); }
 
 // Words that cannot name a measure, component, column or attribute. Inside an
 // expression `rollup` is still a name (the built-in "this credit is overlay
-// credit" flag); `quota`, `target_incentive`, `amount`, `date` and the
-// aggregate and function names are ordinary names, not reserved.
+// credit" flag), and so is `credit` (the credit amount, in an aggregate's
+// `where`; no statement starts inside an expression, so no ambiguity);
+// `quota`, `target_incentive`, `amount`, `date` and the aggregate and
+// function names are ordinary names, not reserved.
 inline constexpr std::array<std::string_view, 29> reserved_words = {
     "plan",       "credit",     "where", "measure", "component", "tiers",   "of",
     "by",         "from",       "to",    "pay",     "curve",     "bonus",   "when",
@@ -125,7 +127,8 @@ struct word_parser : x3::parser<word_parser<Kind>> {
     while (it != last && is_word_char(*it)) ++it;
     std::string_view word(&*first, static_cast<std::size_t>(it - first));
     if (Kind == word_kind::name && is_reserved(word)) return false;
-    if (Kind == word_kind::reference && word != "rollup" && is_reserved(word)) return false;
+    if (Kind == word_kind::reference && word != "rollup" && word != "credit" && is_reserved(word))
+      return false;
     if (word.size() > max_token_length)
       throw message_failure<Iterator>(first,
                                       "name is too long (" + std::to_string(word.size()) +
