@@ -274,3 +274,22 @@ TEST(SpecExamples, Example10ProratedQuota) {
     }
   EXPECT_TRUE(found);
 }
+
+TEST(Language, RoundToAStepWithAModeAndAnExplicitQuotaUnit) {
+  data_dir d;
+  d.file("payees.csv", "payee_id\n1\n")
+      .file("quotas.csv", "payee_id,period,metric,amount\n1,2026,deals,4\n")
+      .file("transactions.csv", "txn_id,date,payee_id,amount\nT1,2026-01-05,1,101.00\nT2,2026-03-05,1,1.00\n");
+  // 102.00 x 2.5% = 2.55: to a 0.10 step half-up 2.60, half-down 2.50.
+  auto o = run_plan(
+      "plan \"P\" { currency USD period year year 2026 }\ncredit 100%\n"
+      "measure deal_attainment = count(credit) / quota(\"deals\", count)\n"
+      "component up { pay round(sum(credit) * 2.5%, 0.10, half_up) }\n"
+      "component down { pay round(sum(credit) * 2.5%, 0.10, half_down) }\n"
+      "component half { bonus 7.00 USD when deal_attainment == 50% }\n",
+      d);
+  ASSERT_TRUE(o.result) << o.all_diags();
+  EXPECT_EQ(o.line("1", "2026", "up"), "2.60");
+  EXPECT_EQ(o.line("1", "2026", "down"), "2.50");
+  EXPECT_EQ(o.line("1", "2026", "half"), "7.00");
+}

@@ -113,6 +113,25 @@ std::optional<decimal> fold(const bound_expr& e) {
   }
 }
 
+// The single operand an expression consists of, seen through the one-chain-
+// per-precedence-level nesting of the parser; null when it has operators.
+const ast::operand* sole_operand(const ast::expression& e) {
+  const ast::expression* chain = &e;
+  while (chain->rest.empty()) {
+    auto* inner = boost::get<x3::forward_ast<ast::binary_chain>>(&chain->first);
+    if (!inner) return &chain->first;
+    chain = &inner->get();
+  }
+  return nullptr;
+}
+
+// A bare word argument such as `count` in quota("meetings", count) or
+// `half_up` in round(x, 0.01, half_up).
+const ast::name_ref* bare_word(const ast::expression& e) {
+  auto* op = sole_operand(e);
+  return op ? boost::get<ast::name_ref>(op) : nullptr;
+}
+
 // Two expressions denote the same value (used for "the base is the
 // numerator of the attainment").
 bool same_value(const bound_expr& a, const bound_expr& b) {
@@ -1028,8 +1047,8 @@ class checker {
       }
       if (c.args.size() == 2) {
         // The unit of a non-money metric: quota("meetings", count).
-        const auto* t = boost::get<ast::name_ref>(&c.args[1].first);
-        if (!t || !c.args[1].rest.empty() || !(t->name == "money" || t->name == "count" || t->name == "number")) {
+        const auto* t = bare_word(c.args[1]);
+        if (!t || !(t->name == "money" || t->name == "count" || t->name == "number")) {
           error(at(c.args[1]), "quota()'s second argument is the metric's unit: money, count or number");
           return failed(e.where);
         }
@@ -1056,8 +1075,8 @@ class checker {
         return failed(e.where);
       }
       if (c.args.size() == 3) {
-        const auto* m = boost::get<ast::name_ref>(&c.args[2].first);
-        auto mode = m && c.args[2].rest.empty() ? parse_rounding_mode(m->name) : std::nullopt;
+        const auto* m = bare_word(c.args[2]);
+        auto mode = m ? parse_rounding_mode(m->name) : std::nullopt;
         if (!mode) {
           error(at(c.args[2]), "round()'s third argument is a rounding mode: half_even, half_up, half_down, "
                                "down, up, floor or ceiling");
