@@ -427,8 +427,11 @@ TEST_F(Builder, BadTransactionCurrency) {
 }
 
 TEST_F(Builder, BadDates) {
-  b.add_transaction(
-      {.txn_id = "T2", .date = "2026-02-30", .payee_id = "P1", .amount = dec("1"), .attributes = {"saas"}});
+  b.add_transaction({.txn_id = "T2",
+                     .date = "2026-02-30",
+                     .payee_id = "P1",
+                     .amount = dec("1"),
+                     .attributes = {"saas"}});
   b.add_payee({.id = "P3", .hire_date = "2026/01/01", .attributes = {"1.00", "west"}});
   b.add_payee({.id = "P4", .hire_date = "2026-03-01", .end_date = "2026-02-28",
                .attributes = {"1.00", "west"}});

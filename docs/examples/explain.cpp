@@ -18,6 +18,7 @@ int main() {
 
   // The steps are data too: E03 credited exactly 50% of quota.
   for (const icm::explanation_step& s : why->steps)
-    if (s.amount) std::cout << s.component << " / " << s.step << ": " << s.amount->to_string() << '\n';
+    if (s.amount)
+      std::cout << s.component << " / " << s.step << ": " << s.amount->to_string() << '\n';
   return why->lines.front().amount == icm::decimal(80000, 2) && !json.empty() ? 0 : 1;
 }

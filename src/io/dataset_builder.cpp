@@ -33,7 +33,8 @@ class table_errors {
   table_errors& operator=(const table_errors&) = delete;
   ~table_errors() {
     if (count_ > max_errors_per_table)
-      diags_.error({}, fmt::format("and {} more errors in {}", count_ - max_errors_per_table, table_));
+      diags_.error({}, fmt::format("and {} more errors in {}", count_ - max_errors_per_table,
+                                   table_));
   }
   void add(std::string message) {
     if (++count_ <= max_errors_per_table) diags_.error({}, std::move(message));
@@ -321,9 +322,12 @@ std::optional<dataset> dataset_builder::build(diagnostics& diags) {
       t.plan.push_back(ds.strings.intern(row.plan));
       const bool attributes_given = row.attributes.size() == payee_attribute_names_.size();
       if (!attributes_given)
-        errors.add(attribute_count_error(who, row.attributes.size(), payee_attribute_names_, "payee"));
-      for (std::size_t i = 0; i < t.attributes.size(); ++i)
-        t.attributes[i].values.push_back(attributes_given ? ds.strings.intern(row.attributes[i]) : 0);
+        errors.add(
+            attribute_count_error(who, row.attributes.size(), payee_attribute_names_, "payee"));
+      for (std::size_t i = 0; i < t.attributes.size(); ++i) {
+        const std::uint32_t value = attributes_given ? ds.strings.intern(row.attributes[i]) : 0;
+        t.attributes[i].values.push_back(value);
+      }
       // target_incentive stays text like any attribute, but a bad number is
       // caught here, where the payee is known.
       if (attributes_given && static_cast<std::size_t>(c_target) < row.attributes.size() &&
