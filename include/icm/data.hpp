@@ -11,7 +11,8 @@
 // unknown reference or inconsistency is reported with file:line:column and
 // what was expected, and the reader keeps going to report more. Checks that
 // need the plan (period granularity, an FX rate for the plan currency, the
-// plan's name) belong to the engine.
+// plan's name) belong to the engine. A permissive read sets bad transaction
+// rows aside (dataset::rejected) so that a run can go on and account for them.
 //
 //   icm::diagnostics diags;
 //   auto data = icm::read_dataset("rules/data/reference", diags);
@@ -151,6 +152,17 @@ struct fx_table {
   std::size_t size() const noexcept { return currency.size(); }
 };
 
+// A row set aside by a permissive read (read_options::permissive) instead of
+// failing the whole read: a transactions.csv row with a bad field, or a
+// splits.csv row of such a transaction. Texts are the raw cells, empty when
+// the row could not be split into fields.
+struct rejected_row {
+  std::string file;    // "transactions.csv" or "splits.csv"
+  std::uint32_t line = 0;
+  std::string reason;  // "column 2 (date): bad date ..."; several joined by "; "
+  std::string txn_id, currency, amount;
+};
+
 struct dataset {
   std::string directory;
   string_pool strings;  // attribute values, currencies, plan names, metrics
@@ -160,6 +172,7 @@ struct dataset {
   quota_table quotas;
   split_table splits;
   fx_table fx;
+  std::vector<rejected_row> rejected;  // permissive reads only; by file, then line
 
   // "<directory>/transactions.csv", as diagnostics name it.
   std::string file_path(std::string_view file) const;
@@ -168,6 +181,16 @@ struct dataset {
 struct read_options {
   std::size_t max_field_length = std::size_t{1} << 20;
   std::size_t max_errors_per_file = 50;  // then one "and N more errors" line
+  // false: leave transactions.csv and splits.csv unread (a streaming run
+  // reads them itself, chunk by chunk; see icm::run_files).
+  bool transactions = true;
+  // true: a transactions.csv row with a bad field (number, date, field count,
+  // unknown payee, later duplicate txn_id, amount out of range) goes to
+  // dataset::rejected instead of failing the read, and so do the splits.csv
+  // rows of such a transaction. Errors in the other files, and structural
+  // ones (missing column, empty file, an unbalanced quote that swallows the
+  // rest of the file), still fail.
+  bool permissive = false;
 };
 
 // Reads payees.csv and transactions.csv (required) and quotas.csv, splits.csv

@@ -92,4 +92,16 @@ struct run_options {
 std::optional<run_result> run(const plan& p, const dataset& data, diagnostics& diags,
                               const run_options& options = {});
 
+// The same run straight from the CSV files of `directory`: payees, quotas, fx
+// and splits are read whole (they are small); transactions.csv is streamed in
+// chunks folded into per payee and period aggregates, so memory grows with
+// payees, not transactions. Same result as read_dataset + run, byte for byte,
+// whatever options.threads and the order of the rows; errors keep their
+// file:line:column.
+//
+//   icm::diagnostics diags;
+//   auto result = icm::run_files(*plan, "data/", diags, {.threads = 2});
+std::optional<run_result> run_files(const plan& p, const std::string& directory, diagnostics& diags,
+                                    const run_options& options = {});
+
 }  // namespace icm

@@ -11,6 +11,7 @@
 #include <algorithm>   // std::count, std::sort
 #include <deque>       // unescaped txn_ids (stable addresses)
 #include <filesystem>  // is_directory, exists
+#include <functional>  // set-aside handler of a permissive read
 #include <map>         // duplicate detection keyed by (payee, period, metric)
 #include <tuple>       // map keys
 
@@ -52,8 +53,15 @@ class file_errors {
   }
 
   void at(std::uint32_t line, std::uint32_t column, std::uint32_t length, std::string message) {
+    if (captured_ != nullptr) {
+      captured_->push_back({column, std::move(message)});
+      return;
+    }
     if (++count_ <= cap_) diags_.error({path_, line, column, length}, std::move(message));
   }
+  // While `to` is set, errors go there (column, message) instead of into the
+  // diagnostics: a permissive read collects one row's errors to set it aside.
+  void capture(std::vector<std::pair<std::uint32_t, std::string>>* to) noexcept { captured_ = to; }
   void at(const csv::field& f, std::string message) {
     at(f.line, f.column, f.length, std::move(message));
   }
@@ -69,6 +77,7 @@ class file_errors {
   std::string path_;
   std::size_t cap_;
   std::size_t count_ = 0;
+  std::vector<std::pair<std::uint32_t, std::string>>* captured_ = nullptr;
 };
 
 enum class presence { required, optional };
@@ -156,6 +165,10 @@ class table_input {
         case csv::status::record: return true;
         case csv::status::end: return false;
         case csv::status::error:
+          if (set_aside_ && !reader_->last_error().fatal) {
+            set_aside_(reader_->last_error(), row_);
+            break;
+          }
           report(reader_->last_error());
           if (reader_->last_error().fatal) {
             complete_ = false;
@@ -164,6 +177,14 @@ class table_input {
           break;
       }
     }
+  }
+
+  // A permissive read hands malformed records (a wrong field count, a stray
+  // quote) to `handler` with the fields read so far, instead of reporting
+  // them. Fatal errors are still reported.
+  void set_aside_bad_records(
+      std::function<void(const csv::error&, const csv::record&)> handler) {
+    set_aside_ = std::move(handler);
   }
 
   const csv::record& row() const noexcept { return row_; }
@@ -232,6 +253,7 @@ class table_input {
   csv::record row_;
   std::vector<std::string> names_;
   bool complete_ = true;
+  std::function<void(const csv::error&, const csv::record&)> set_aside_;
 };
 
 // The columns of a table that are kept as interned text.
@@ -447,6 +469,30 @@ amount_syntax parse_amount(std::string_view s, fast_amount& out) {
   return amount_syntax::ok;
 }
 
+// Drops the rows marked in `drop` from every column of `t` and renumbers the
+// rows in `row_of_id` (which names kept rows only).
+void remove_rows(transaction_table& t, const std::vector<bool>& drop,
+                 std::vector<std::uint32_t>& row_of_id) {
+  std::vector<std::uint32_t> new_row(t.size(), no_payee);
+  std::uint32_t kept = 0;
+  for (std::size_t r = 0; r < t.size(); ++r)
+    if (!drop[r]) new_row[r] = kept++;
+  const auto compact = [&](auto& column) {
+    if (column.empty()) return;  // an absent optional column (currency)
+    for (std::size_t r = 0; r < drop.size(); ++r)
+      if (!drop[r]) column[new_row[r]] = column[r];
+    column.resize(kept);
+  };
+  compact(t.txn_id);
+  compact(t.date);
+  compact(t.payee);
+  compact(t.amount);
+  compact(t.currency);
+  compact(t.line);
+  for (auto& a : t.attributes) compact(a.values);
+  for (std::size_t k = 1; k < row_of_id.size(); ++k) row_of_id[k] = new_row[row_of_id[k]];
+}
+
 struct transaction_reader {
   dataset& ds;
   file_errors& errors;
@@ -520,12 +566,43 @@ bool read_transactions(dataset& ds, diagnostics& diags, const read_options& opti
   id_places.reserve(rows);
   const payee_lookup payees(ds.payees);
   transaction_reader r{ds, errors, txn_row_of_id, payees_known};
-  while (in.next()) {
+
+  // Permissive: a row's errors are collected while it is read; a row with any
+  // is set aside (dataset::rejected) and not added to the table.
+  std::vector<std::pair<std::uint32_t, std::string>> row_errors;
+  const auto set_aside = [&](std::uint32_t line, std::string reason, std::string txn_id,
+                             std::string currency, std::string amount) {
+    ds.rejected.push_back({"transactions.csv", line, std::move(reason), std::move(txn_id),
+                           std::move(currency), std::move(amount)});
+  };
+  const auto cell = [](const csv::record& rec, int column) {
+    const auto c = static_cast<std::size_t>(column);
+    return column >= 0 && c < rec.size() ? std::string(rec[c].text) : std::string();
+  };
+  if (options.permissive) {
+    in.set_aside_bad_records([&](const csv::error& e, const csv::record& rec) {
+      set_aside(e.line, fmt::format("column {}: {}", e.column, e.message), cell(rec, c_id),
+                cell(rec, c_currency), cell(rec, c_amount));
+    });
+  }
+
+  const auto read_row = [&] {
     const csv::field& id = in[c_id];
     if (id.text.empty()) {
       errors.at(id, "expected a txn_id, found an empty field");
-      continue;
+      return;
     }
+    const csv::field& day = in[c_date];
+    auto d = parse_date(day.text);
+    if (!d) parse_date_field(day, "date", errors);
+    auto payee = payee_reference(in[c_payee], payees, payees_known, "payee_id", errors);
+    std::int64_t amount = 0;
+    r.amount(in[c_amount], amount);
+    std::optional<std::uint32_t> code = 0;
+    if (t.has_currency_column && !in[c_currency].text.empty())
+      code = currency_field(in[c_currency], ds.strings, errors);
+    if (!row_errors.empty()) return;  // set aside (permissive); strict reads store the row
+
     // Interned after the loop, all at once (see below). A view into the file
     // stays valid; an unescaped one lives in the record and is copied.
     std::string_view key = id.text;
@@ -536,45 +613,54 @@ bool read_transactions(dataset& ds, diagnostics& diags, const read_options& opti
     id_places.push_back({id.column, id.length});
     t.txn_id.push_back(0);
     t.line.push_back(in.row().line());
-
-    const csv::field& day = in[c_date];
-    auto d = parse_date(day.text);
-    if (!d) parse_date_field(day, "date", errors);
     t.date.push_back(d ? d->days : 0);
-
-    auto payee = payee_reference(in[c_payee], payees, payees_known, "payee_id", errors);
     t.payee.push_back(payee ? *payee : no_payee);
-
-    std::int64_t amount = 0;
-    r.amount(in[c_amount], amount);
     t.amount.push_back(amount);
-
-    if (t.has_currency_column) {
-      const csv::field& c = in[c_currency];
-      std::optional<std::uint32_t> code = 0;
-      if (!c.text.empty()) code = currency_field(c, ds.strings, errors);
-      t.currency.push_back(code ? *code : 0);
-    }
+    if (t.has_currency_column) t.currency.push_back(code ? *code : 0);
     intern_attributes(in, ds.strings, t.attributes);
+  };
+  while (in.next()) {
+    row_errors.clear();
+    if (options.permissive) errors.capture(&row_errors);
+    read_row();
+    errors.capture(nullptr);
+    if (row_errors.empty()) continue;
+    std::string reason;
+    for (const auto& [column, message] : row_errors)
+      reason += fmt::format("{}column {}: {}", reason.empty() ? "" : "; ", column, message);
+    set_aside(in.row().line(), std::move(reason), cell(in.row(), c_id), cell(in.row(), c_currency),
+              cell(in.row(), c_amount));
   }
 
   // txn_ids in one batch: a million distinct ids make a table far larger than
   // the cache, and the batch fetches its slots ahead instead of waiting for
   // each. A duplicate stays in the table (the data set is rejected anyway);
-  // references resolve to the first occurrence.
+  // references resolve to the first occurrence. A permissive read sets the
+  // later rows aside instead.
   std::vector<std::uint32_t> ids;
   ds.txn_ids.intern_all(id_texts, id_hashes, ids);
+  std::vector<bool> duplicate;
   for (std::size_t r = 0; r < ids.size(); ++r) {
     const std::uint32_t txn = ids[r];
     t.txn_id[r] = txn;
     if (txn < txn_row_of_id.size()) {
-      errors.at(t.line[r], id_places[r].first, id_places[r].second,
-                fmt::format("duplicate txn_id {} (first on line {})", shown(id_texts[r]),
-                            t.line[txn_row_of_id[txn]]));
+      std::string message = fmt::format("duplicate txn_id {} (first on line {})",
+                                        shown(id_texts[r]), t.line[txn_row_of_id[txn]]);
+      if (!options.permissive) {
+        errors.at(t.line[r], id_places[r].first, id_places[r].second, std::move(message));
+        continue;
+      }
+      duplicate.resize(ids.size(), false);
+      duplicate[r] = true;
+      set_aside(t.line[r], fmt::format("column {}: {}", id_places[r].first, message),
+                std::string(id_texts[r]),
+                std::string(t.has_currency_column ? ds.strings.view(t.currency[r]) : ""),
+                decimal(t.amount[r], t.amount_scale).to_string());
       continue;
     }
     txn_row_of_id.push_back(static_cast<std::uint32_t>(r));
   }
+  if (!duplicate.empty()) remove_rows(t, duplicate, txn_row_of_id);
   return in.complete();
 }
 
@@ -636,12 +722,24 @@ void read_splits(dataset& ds, diagnostics& diags, const read_options& options,
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> first_line;
   std::vector<std::uint32_t> share_column;  // per split row, for the sum error
   std::vector<bool> txn_had_bad_row(ds.transactions.size(), false);
+  // Permissive: the txn_ids of rows set aside, whose split rows go aside too.
+  std::unordered_map<std::string, std::uint32_t, string_hash, std::equal_to<>> rejected_txn;
+  for (const auto& rr : ds.rejected)
+    if (rr.file == "transactions.csv" && !rr.txn_id.empty()) rejected_txn.emplace(rr.txn_id, rr.line);
 
   while (in.next()) {
     const csv::field& id = in[c_txn];
     std::optional<std::uint32_t> txn;
     if (auto k = ds.txn_ids.find(id.text); k && *k != 0 && *k < txn_row_of_id.size()) {
       txn = txn_row_of_id[*k];
+    } else if (auto aside = rejected_txn.find(id.text); aside != rejected_txn.end()) {
+      ds.rejected.push_back(
+          {"splits.csv", in.row().line(),
+           fmt::format("column {}: split row of txn_id {}, which was set aside (transactions.csv "
+                       "line {}); set aside too",
+                       id.column, shown(id.text), aside->second),
+           std::string(id.text), "", ""});
+      continue;
     } else if (txns_known) {
       errors.at(id, id.text.empty()
                         ? std::string("expected a txn_id, found an empty field")
@@ -773,11 +871,15 @@ std::optional<dataset> read_dataset(const std::string& directory, diagnostics& d
   ds.directory = directory;
   const bool payees_known = read_payees(ds, diags, options);
   std::vector<std::uint32_t> txn_row_of_id{no_payee};  // id 0 ("") is never a txn_id
-  const bool txns_known = read_transactions(ds, diags, options, payees_known, txn_row_of_id);
+  const bool txns_known =
+      options.transactions && read_transactions(ds, diags, options, payees_known, txn_row_of_id);
   read_quotas(ds, diags, options, payees_known);
-  read_splits(ds, diags, options, payees_known, txns_known, txn_row_of_id);
+  if (options.transactions) read_splits(ds, diags, options, payees_known, txns_known, txn_row_of_id);
   read_fx(ds, diags, options);
   if (diags.error_count() > errors_before) return std::nullopt;
+  std::stable_sort(ds.rejected.begin(), ds.rejected.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.file, a.line) < std::tie(b.file, b.line);
+  });
   return ds;
 }
 

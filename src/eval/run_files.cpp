@@ -1,0 +1,896 @@
+// icm::run_files: the run straight from the CSV files, transactions streamed.
+//
+// Why streaming: a data set of tens of millions of transactions does not need
+// to be in memory; only its aggregates per payee and period do. payees.csv,
+// quotas.csv and fx.csv are read whole by read_dataset; splits.csv is read
+// whole and keyed by txn_id (a few percent of transactions); transactions.csv
+// is cut into blocks at record boundaries, and each thread parses its block
+// into chunk columns and hands them to the same credit_kernel as the
+// in-memory run.
+//
+// What stays per transaction is one 64-bit hash of its txn_id, for the
+// duplicate check; hashes are kept in 256 partitions and each partition is
+// checked on its own at the end. Equal hashes are re-checked exactly by a
+// second pass over the file, which also places the error.
+//
+// Text cells the plan tests (product, region, currency) are interned per
+// thread: each thread's dictionary grows only with distinct values and keeps
+// their truth words, so no lock is taken per row.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <tuple>
+#include <unordered_map>
+
+#include "compile/plan_impl.hpp"
+#include "eval/crediting.hpp"
+#include "eval/evaluate_payees.hpp"
+#include "eval/run_internal.hpp"
+#include "icm/io/csv.hpp"
+#include "icm/run.hpp"
+
+namespace icm {
+
+namespace eval {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::uint64_t mix(std::uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+// A 64-bit hash of a short key, 8 bytes at a time.
+std::uint64_t hash_text(std::string_view s) {
+  std::uint64_t h = 0x9e3779b97f4a7c15ULL * (s.size() + 1);
+  const char* p = s.data();
+  std::size_t n = s.size();
+  while (n >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 31;
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = (h ^ w) * 0x94d049bb133111ebULL;
+  }
+  return mix(h);
+}
+
+// Open addressing from hash to a value; the caller re-checks the key.
+class flat_index {
+ public:
+  void reserve(std::size_t n) {
+    std::size_t cap = 16;
+    while (cap < 2 * n) cap <<= 1;
+    slots_.assign(cap, {0, empty});
+    mask_ = cap - 1;
+  }
+  template <typename KeyOf>
+  std::uint32_t find(std::uint64_t h, std::string_view key, KeyOf&& key_of) const {
+    if (slots_.empty()) return empty;
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const auto& s = slots_[i];
+      if (s.value == empty) return empty;
+      if (s.hash == h && key_of(s.value) == key) return s.value;
+    }
+  }
+  void insert(std::uint64_t h, std::uint32_t value) {
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    place(h, value);
+    ++size_;
+  }
+  static constexpr std::uint32_t empty = 0xffffffff;
+
+ private:
+  struct slot {
+    std::uint64_t hash;
+    std::uint32_t value;
+  };
+  void place(std::uint64_t h, std::uint32_t value) {
+    std::size_t i = h & mask_;
+    while (slots_[i].value != empty) i = (i + 1) & mask_;
+    slots_[i] = {h, value};
+  }
+  void grow() {
+    auto old = std::move(slots_);
+    reserve(std::max<std::size_t>(8, old.size()));
+    for (const auto& s : old)
+      if (s.value != empty) place(s.hash, s.value);
+  }
+  std::vector<slot> slots_;
+  std::size_t mask_ = 0, size_ = 0;
+};
+
+// A thread's dictionary of one text column: value -> id, with truth words.
+struct text_dictionary {
+  flat_index index;
+  std::vector<std::string> values;
+  std::vector<std::uint64_t> truth;
+  std::uint32_t intern(std::string_view v, const text_test_set& texts, std::size_t slot) {
+    const auto h = hash_text(v);
+    auto id = index.find(h, v, [&](std::uint32_t i) -> std::string_view { return values[i]; });
+    if (id != flat_index::empty) return id;
+    id = static_cast<std::uint32_t>(values.size());
+    values.emplace_back(v);
+    truth.push_back(texts.truth(slot, v));
+    index.insert(h, id);
+    return id;
+  }
+};
+
+std::string shown(std::string_view text) {
+  constexpr std::size_t room = 40;
+  if (text.size() <= room) return fmt::format("'{}'", text);
+  return fmt::format("'{}...'", text.substr(0, room));
+}
+
+// One split row, kept until its txn_id is met.
+struct split_row {
+  std::uint32_t payee;
+  decimal share;
+  std::uint32_t line, column, length;  // of the txn_id field
+};
+
+struct split_book {
+  std::vector<std::string> txn_ids;               // per group
+  std::vector<std::vector<split_row>> rows;       // per group
+  std::vector<std::uint32_t> kernel_group;        // per group
+  flat_index index;                               // hash(txn_id) -> group
+  std::uint32_t find(std::uint64_t h, std::string_view id) const {
+    return index.find(h, id, [&](std::uint32_t g) -> std::string_view { return txn_ids[g]; });
+  }
+};
+
+bool is_currency_code(std::string_view s) {
+  return s.size() == 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+// splits.csv, keyed by txn_id, with the checks of read_dataset that do not
+// need the transactions. Errors go to diags.
+void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, const read_options& options) {
+  const std::string path = ds.file_path("splits.csv");
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return;
+  std::string text;
+  {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) {
+      diags.error({path, 0, 0, 1}, "cannot read the file");
+      return;
+    }
+    text.resize(static_cast<std::size_t>(fs::file_size(path, ec)));
+    const auto got = std::fread(text.data(), 1, text.size(), f);
+    std::fclose(f);
+    if (got != text.size()) {
+      diags.error({path, 0, 0, 1}, "cannot read the file");
+      return;
+    }
+  }
+  csv::reader in(text, csv::options{options.max_field_length});
+  csv::record header, row;
+  if (in.read_header(header) != csv::status::record) {
+    const auto& e = in.last_error();
+    diags.error({path, e.line, e.column, e.length}, e.message);
+    return;
+  }
+  int c_txn = -1, c_payee = -1, c_share = -1;
+  std::string found;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const auto name = header[i].text;
+    found += fmt::format("{}{}", found.empty() ? "" : ", ", name);
+    if (name == "txn_id") c_txn = static_cast<int>(i);
+    else if (name == "payee_id") c_payee = static_cast<int>(i);
+    else if (name == "share") c_share = static_cast<int>(i);
+    else diags.warning({path, 1, header[i].column, 1}, fmt::format("column {} is not used and is ignored", shown(name)));
+  }
+  bool ok = true;
+  for (auto [name, c] : {std::pair{"txn_id", c_txn}, {"payee_id", c_payee}, {"share", c_share}})
+    if (c < 0) {
+      diags.error({path, 1, 1, 1}, fmt::format("missing required column '{}' (expected columns txn_id, "
+                                               "payee_id, share; found {})",
+                                               name, found));
+      ok = false;
+    }
+  if (!ok) return;
+  std::unordered_map<std::string, std::uint32_t> group_of;
+  std::vector<std::uint8_t> bad_group;
+  std::vector<std::vector<std::uint32_t>> share_columns;
+  for (;;) {
+    const auto st = in.next(row);
+    if (st == csv::status::end) break;
+    if (st == csv::status::error) {
+      const auto& e = in.last_error();
+      diags.error({path, e.line, e.column, e.length}, e.message);
+      if (e.fatal) break;
+      continue;
+    }
+    const auto& id = row[static_cast<std::size_t>(c_txn)];
+    const auto& pf = row[static_cast<std::size_t>(c_payee)];
+    const auto& sf = row[static_cast<std::size_t>(c_share)];
+    auto payee = ds.payees.find(pf.text);
+    if (!payee)
+      diags.error({path, pf.line, pf.column, pf.length},
+                  pf.text.empty() ? std::string("expected a payee_id, found an empty field")
+                                  : fmt::format("unknown payee_id {}: no such payee_id in payees.csv", shown(pf.text)));
+    decimal_syntax_error why;
+    auto share = decimal::parse(sf.text, &why);
+    if (!share) {
+      diags.error({path, sf.line, sf.column, sf.length},
+                  sf.text.empty() ? std::string("expected a number for share, found an empty field")
+                                  : fmt::format("bad number {} for share: {}", shown(sf.text), why.message));
+    } else if (share->sign() <= 0 || *share > decimal(1)) {
+      diags.error({path, sf.line, sf.column, sf.length},
+                  fmt::format("share {} out of range: expected a fraction in (0, 1]", sf.text));
+      share.reset();
+    }
+    if (id.text.empty()) {
+      diags.error({path, id.line, id.column, id.length}, "expected a txn_id, found an empty field");
+      continue;
+    }
+    auto [it, fresh] = group_of.try_emplace(std::string(id.text), static_cast<std::uint32_t>(book.txn_ids.size()));
+    if (fresh) {
+      book.txn_ids.emplace_back(id.text);
+      book.rows.emplace_back();
+      bad_group.push_back(0);
+      share_columns.emplace_back();
+    }
+    const auto g = it->second;
+    if (!payee || !share) {
+      bad_group[g] = 1;
+      continue;
+    }
+    bool twice = false;
+    for (const auto& r : book.rows[g])
+      if (r.payee == *payee) {
+        diags.error({path, pf.line, pf.column, pf.length},
+                    fmt::format("second split row for txn_id {} and payee_id {} (first on line {}); one row per "
+                                "payee per transaction",
+                                shown(id.text), shown(pf.text), r.line));
+        bad_group[g] = 1;
+        twice = true;
+        break;
+      }
+    if (twice) continue;
+    book.rows[g].push_back({*payee, *share, row.line(), id.column, id.length});
+    share_columns[g].push_back(sf.column);
+  }
+  for (std::size_t g = 0; g < book.rows.size(); ++g) {
+    const auto& rows = book.rows[g];
+    if (rows.empty() || bad_group[g]) continue;
+    decimal sum;
+    for (const auto& r : rows) sum += r.share;
+    if (sum == decimal(1)) continue;
+    std::string lines;
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      if (k == 10) {
+        lines += ", ...";
+        break;
+      }
+      lines += fmt::format("{}{}", k == 0 ? "" : ", ", rows[k].line);
+    }
+    diags.error({path, rows[0].line, share_columns[g][0], 1},
+                fmt::format("shares of txn_id '{}' sum to {}, expected exactly 1 (split rows on lines {})",
+                            book.txn_ids[g], sum.to_string(), lines));
+  }
+  book.index.reserve(book.txn_ids.size());
+  for (std::uint32_t g = 0; g < book.txn_ids.size(); ++g) book.index.insert(hash_text(book.txn_ids[g]), g);
+}
+
+// -?[0-9]+(\.[0-9]+)? into an int64 coefficient and a scale.
+enum class amount_syntax { ok, bad, too_large };
+amount_syntax parse_amount(std::string_view s, std::int64_t& coefficient, int& scale) {
+  std::size_t i = 0;
+  const bool negative = !s.empty() && s[0] == '-';
+  if (negative) ++i;
+  std::uint64_t magnitude = 0;
+  bool too_large = false;
+  auto digits = [&](int& count) {
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      const auto digit = static_cast<std::uint64_t>(s[i] - '0');
+      if (magnitude > (static_cast<std::uint64_t>(INT64_MAX) - digit) / 10) too_large = true;
+      if (!too_large) magnitude = magnitude * 10 + digit;
+      ++i;
+      ++count;
+    }
+  };
+  int whole = 0, fraction = 0;
+  digits(whole);
+  if (whole == 0) return amount_syntax::bad;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    digits(fraction);
+    if (fraction == 0) return amount_syntax::bad;
+  }
+  if (i != s.size()) return amount_syntax::bad;
+  if (too_large) return amount_syntax::too_large;
+  const auto v = static_cast<std::int64_t>(magnitude);
+  coefficient = negative ? -v : v;
+  scale = fraction;
+  return amount_syntax::ok;
+}
+
+// Day number of YYYY-MM-DD, from a table of the first day of each month of
+// the years around the plan; other years go through parse_date.
+class date_parser {
+ public:
+  explicit date_parser(int year) : base_year_(year - 8) {
+    for (int y = 0; y < 17; ++y)
+      for (int m = 1; m <= 12; ++m) {
+        auto d = parse_date(fmt::format("{:04}-{:02}-01", base_year_ + y, m));
+        month_start_[y * 12 + m - 1] = d ? d->days : 0;
+        auto next = m == 12 ? parse_date(fmt::format("{:04}-01-01", base_year_ + y + 1))
+                            : parse_date(fmt::format("{:04}-{:02}-01", base_year_ + y, m + 1));
+        month_days_[y * 12 + m - 1] = next && d ? next->days - d->days : 0;
+      }
+  }
+  std::optional<std::int32_t> operator()(std::string_view s) const {
+    if (s.size() == 10 && s[4] == '-' && s[7] == '-') {
+      auto dig = [&](std::size_t i) { return static_cast<unsigned>(s[i] - '0'); };
+      bool digits = true;
+      for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) digits = digits && dig(i) <= 9;
+      if (digits) {
+        const int y = static_cast<int>(dig(0) * 1000 + dig(1) * 100 + dig(2) * 10 + dig(3)) - base_year_;
+        const int m = static_cast<int>(dig(5) * 10 + dig(6));
+        const int d = static_cast<int>(dig(8) * 10 + dig(9));
+        if (y >= 0 && y < 17 && m >= 1 && m <= 12) {
+          const int k = y * 12 + m - 1;
+          if (d >= 1 && d <= month_days_[k]) return month_start_[k] + d - 1;
+          return std::nullopt;
+        }
+      }
+    }
+    auto d = parse_date(s);
+    if (!d) return std::nullopt;
+    return d->days;
+  }
+
+ private:
+  int base_year_;
+  std::array<std::int32_t, 17 * 12> month_start_{}, month_days_{};
+};
+
+// The header of transactions.csv: where each column is.
+struct txn_columns {
+  std::uint32_t count = 0;
+  int id = -1, date = -1, payee = -1, amount = -1, currency = -1;
+  std::vector<int> text;  // per text_test_set column
+};
+
+// Blocks of transactions.csv cut at record boundaries, handed out under a lock.
+class block_source {
+ public:
+  block_source(std::FILE* f, std::size_t block) : file_(f), block_(block) {}
+
+  // Fills `out` with the next whole records; false at the end. `first_line`
+  // is the line number of its first byte.
+  bool next(std::string& out, std::uint32_t& first_line) {
+    std::lock_guard lock(mutex_);
+    if (done_ && carry_.empty()) return false;
+    out.swap(carry_);
+    carry_.clear();
+    for (;;) {
+      if (!done_) {
+        const std::size_t have = out.size();
+        out.resize(have + block_);
+        const std::size_t got = std::fread(out.data() + have, 1, block_, file_);
+        out.resize(have + got);
+        if (got < block_) done_ = true;
+      }
+      const std::size_t cut = done_ ? out.size() : boundary(out);
+      if (cut != npos) {
+        carry_.assign(out, cut, std::string::npos);
+        out.resize(cut);
+        break;
+      }
+    }
+    first_line = line_;
+    line_ += static_cast<std::uint32_t>(std::count(out.begin(), out.end(), '\n'));
+    return !out.empty() || !carry_.empty() || !done_;
+  }
+  void rewind(std::uint32_t line) {
+    std::fseek(file_, 0, SEEK_SET);
+    carry_.clear();
+    done_ = false;
+    line_ = line;
+  }
+
+ private:
+  static constexpr std::size_t npos = std::string::npos;
+  // One past the last line break outside quotes (the block starts at a
+  // record boundary, so quotes are balanced there).
+  static std::size_t boundary(const std::string& s) {
+    if (std::memchr(s.data(), '"', s.size()) == nullptr) {
+      const auto nl = s.rfind('\n');
+      return nl == npos ? npos : nl + 1;
+    }
+    bool quoted = false;
+    std::size_t last = npos;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '"') quoted = !quoted;
+      else if (s[i] == '\n' && !quoted) last = i + 1;
+    }
+    return last;
+  }
+
+  std::mutex mutex_;
+  std::FILE* file_;
+  std::size_t block_;
+  std::string carry_;
+  std::uint32_t line_ = 1;
+  bool done_ = false;
+};
+
+// Calls on_record(fields, line, line_start) for each record of a block of
+// whole records; lines without quotes are split on commas directly, the rest
+// go through the strict CSV reader. CSV errors go to on_error.
+template <typename OnRecord, typename OnError>
+void split_records(std::string_view block, std::uint32_t first_line, std::uint32_t expected,
+                   std::vector<csv::field>& fields, csv::record& rec, OnRecord&& on_record, OnError&& on_error) {
+  std::size_t pos = 0;
+  std::uint32_t line = first_line;
+  while (pos < block.size()) {
+    const char* start = block.data() + pos;
+    const void* nl = std::memchr(start, '\n', block.size() - pos);
+    std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - block.data()) : block.size();
+    std::size_t content_end = end;
+    if (content_end > pos && block[content_end - 1] == '\r') --content_end;
+    const std::string_view text = block.substr(pos, content_end - pos);
+    if (text.empty()) {  // blank line
+      pos = end + 1;
+      ++line;
+      continue;
+    }
+    if (text.find_first_of("\"\r") == std::string_view::npos) {
+      fields.clear();
+      std::size_t f = 0;
+      for (;;) {
+        const std::size_t comma = text.find(',', f);
+        const std::size_t stop = comma == std::string_view::npos ? text.size() : comma;
+        fields.push_back({text.substr(f, stop - f), line, static_cast<std::uint32_t>(f + 1),
+                          static_cast<std::uint32_t>(std::max<std::size_t>(stop - f, 1)), false});
+        if (comma == std::string_view::npos) break;
+        f = comma + 1;
+      }
+      if (fields.size() != expected)
+        on_error(line, 1u, static_cast<std::uint32_t>(text.size()),
+                 fmt::format("expected {} fields, found {}", expected, fields.size()));
+      else
+        on_record(fields, line);
+      pos = end + 1;
+      ++line;
+      continue;
+    }
+    // Quoted fields: the strict reader, from this line to the end of the block.
+    csv::reader in(block.substr(pos));
+    const auto st = in.next(rec);
+    const std::size_t used = std::max<std::size_t>(in.position(), 1);
+    if (st == csv::status::record) {
+      fields.assign(rec.begin(), rec.end());
+      for (auto& fl : fields) fl.line += line - 1;
+      if (fields.size() != expected)
+        on_error(line, 1u, 1u, fmt::format("expected {} fields, found {}", expected, fields.size()));
+      else
+        on_record(fields, line);
+    } else if (st == csv::status::error) {
+      const auto& e = in.last_error();
+      on_error(e.line + line - 1, e.column, e.length, e.message);
+      if (e.fatal) return;
+    }
+    line += static_cast<std::uint32_t>(std::count(block.begin() + static_cast<std::ptrdiff_t>(pos),
+                                                  block.begin() + static_cast<std::ptrdiff_t>(pos + used), '\n'));
+    pos += used;
+  }
+}
+
+constexpr std::size_t hash_partitions = 256;
+
+// The truth word of a column the data lacks (bind_run reports it).
+constexpr std::uint64_t zero_truth = 0;
+
+// Everything one streaming thread owns.
+struct stream_worker {
+  currency_book book;
+  credit_accumulator acc;
+  kernel_scratch scratch;
+  std::vector<text_dictionary> dictionaries;  // per text column
+  std::vector<std::vector<std::uint64_t>> hashes{hash_partitions};
+  std::vector<std::uint8_t> split_seen;        // per split group
+  std::vector<std::pair<std::uint32_t, diagnostic>> errors;  // (line, error)
+  // chunk columns
+  std::vector<std::int32_t> date;
+  std::vector<std::uint32_t> payee, line, currency, split;
+  std::vector<std::int64_t> amount;
+  std::vector<std::int8_t> amount_scale;
+  std::vector<std::vector<std::uint32_t>> text;
+  std::string block;
+  std::vector<csv::field> fields;
+  csv::record rec;
+  std::uint32_t last_code = 0xffffffff, last_slot = 0;  // one-entry cache for the currency
+  explicit stream_worker(const credit_kernel& k) : book(k), acc(k.make_accumulator(book)) {}
+};
+
+}  // namespace
+
+std::optional<run_result> stream_run(const compile::compiled_plan& plan, const std::string& directory,
+                                     diagnostics& diags, const run_options& options) {
+  const auto before = diags.error_count();
+  read_options ropts;
+  ropts.transactions = false;
+  auto data = read_dataset(directory, diags, ropts);
+  if (!data) return std::nullopt;
+  dataset& ds = *data;
+  const std::string tx_path = ds.file_path("transactions.csv");
+
+  // The header of transactions.csv, before anything else reads a row.
+  std::FILE* file = std::fopen(tx_path.c_str(), "rb");
+  if (!file) {
+    std::error_code ec;
+    diags.error({tx_path, 0, 0, 1}, fs::exists(tx_path, ec)
+                                        ? "cannot read the file"
+                                        : "file not found (a data set needs payees.csv and transactions.csv)");
+    return std::nullopt;
+  }
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(file, &std::fclose);
+  std::string head;
+  std::size_t header_bytes = 0;
+  std::uint32_t header_lines = 0;
+  txn_columns cols;
+  {
+    head.resize(1 << 16);
+    head.resize(std::fread(head.data(), 1, head.size(), file));
+    csv::reader in(head);
+    csv::record h;
+    if (in.read_header(h) != csv::status::record) {
+      const auto& e = in.last_error();
+      diags.error({tx_path, e.line, e.column, e.length}, e.message);
+      return std::nullopt;
+    }
+    header_bytes = in.position();
+    header_lines = static_cast<std::uint32_t>(std::count(head.begin(), head.begin() + static_cast<std::ptrdiff_t>(header_bytes), '\n'));
+    cols.count = static_cast<std::uint32_t>(h.size());
+    std::string found;
+    for (std::uint32_t i = 0; i < h.size(); ++i) {
+      const auto name = h[i].text;
+      found += fmt::format("{}{}", found.empty() ? "" : ", ", name);
+      for (std::uint32_t j = 0; j < i; ++j)
+        if (!name.empty() && h[j].text == name)
+          diags.error({tx_path, 1, h[i].column, h[i].length},
+                      fmt::format("duplicate column {} (also column {})", shown(name), j + 1));
+      const int c = static_cast<int>(i);
+      if (name == "txn_id") cols.id = c;
+      else if (name == "date") cols.date = c;
+      else if (name == "payee_id") cols.payee = c;
+      else if (name == "amount") cols.amount = c;
+      else if (name == "currency") cols.currency = c;
+      else ds.transactions.attributes.push_back({std::string(name), i + 1, {}});
+    }
+    for (auto [name, c] : {std::pair{"txn_id", cols.id}, {"date", cols.date}, {"payee_id", cols.payee},
+                           {"amount", cols.amount}})
+      if (c < 0)
+        diags.error({tx_path, 1, 1, 1}, fmt::format("missing required column '{}' (expected columns txn_id, "
+                                                    "date, payee_id, amount; found {})",
+                                                    name, found));
+    ds.transactions.has_currency_column = cols.currency >= 0;
+    if (diags.error_count() > before) return std::nullopt;
+  }
+  auto bound = bind_run(plan, ds, diags);
+  if (!bound) return std::nullopt;
+  credit_kernel kernel(plan, ds, bound->calendar, bound->on_plan, diags);
+  const auto& texts = kernel.texts();
+  for (const auto& name : texts.columns()) {
+    const auto* a = ds.transactions.attribute(name);
+    cols.text.push_back(a ? static_cast<int>(a->column_number) - 1 : -1);
+  }
+  split_book splits;
+  read_split_book(ds, splits, diags, ropts);
+  if (diags.error_count() > before) return std::nullopt;
+  for (const auto& rows : splits.rows) {
+    std::vector<std::pair<std::uint32_t, decimal>> shares;
+    for (const auto& r : rows) shares.emplace_back(r.payee, r.share);
+    splits.kernel_group.push_back(kernel.add_split_group(shares));
+  }
+  flat_index payee_index;
+  payee_index.reserve(ds.payees.size());
+  for (std::uint32_t p = 0; p < ds.payees.size(); ++p) payee_index.insert(hash_text(ds.payees.ids[p]), p);
+  auto payee_id = [&](std::uint32_t p) -> std::string_view { return ds.payees.ids[p]; };
+  const date_parser dates(plan.settings().year);
+
+  // Stream.
+  std::fseek(file, static_cast<long>(header_bytes), SEEK_SET);
+  constexpr std::size_t block_bytes = std::size_t{2} << 20;
+  block_source source(file, block_bytes);
+  source.rewind(header_lines + 1);
+  std::fseek(file, static_cast<long>(header_bytes), SEEK_SET);
+  std::error_code ec;
+  const auto file_bytes = static_cast<std::size_t>(fs::file_size(tx_path, ec));
+  const unsigned threads = thread_count(options.threads);
+  std::vector<std::unique_ptr<stream_worker>> workers;
+  for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<stream_worker>(kernel));
+
+  auto work = [&](stream_worker& w) {
+    w.dictionaries.resize(texts.columns().size());
+    w.text.resize(texts.columns().size());
+    w.split_seen.assign(splits.txn_ids.size(), 0);
+    txn_chunk c;
+    c.text.resize(texts.column_count());
+    bool reserved = false;
+    std::uint32_t first_line = 0;
+    while (source.next(w.block, first_line)) {
+      if (w.block.empty()) continue;
+      w.date.clear();
+      w.payee.clear();
+      w.line.clear();
+      w.currency.clear();
+      w.split.clear();
+      w.amount.clear();
+      w.amount_scale.clear();
+      for (auto& t : w.text) t.clear();
+      bool any_split = false;
+      int scale = 0;
+      auto error = [&](std::uint32_t line, std::uint32_t column, std::uint32_t length, std::string message) {
+        w.errors.push_back({line, diagnostic{severity::error, {tx_path, line, column, length}, {}, {}, std::move(message)}});
+      };
+      auto on_record = [&](const std::vector<csv::field>& f, std::uint32_t line) {
+        bool ok = true;
+        const auto& id = f[static_cast<std::size_t>(cols.id)];
+        if (id.text.empty()) {
+          error(id.line, id.column, id.length, "expected a txn_id, found an empty field");
+          return;
+        }
+        const auto h = hash_text(id.text);
+        w.hashes[h >> 56].push_back(h);
+        std::uint32_t group = 0;
+        if (!splits.txn_ids.empty()) {
+          const auto g = splits.find(h, id.text);
+          if (g != flat_index::empty) {
+            w.split_seen[g] = 1;
+            group = splits.kernel_group[g] + 1;
+            any_split = true;
+          }
+        }
+        const auto& df = f[static_cast<std::size_t>(cols.date)];
+        auto day = dates(df.text);
+        if (!day) {
+          error(df.line, df.column, df.length,
+                fmt::format("bad date {} for date: expected YYYY-MM-DD (a real calendar day)", shown(df.text)));
+          ok = false;
+        }
+        const auto& pf = f[static_cast<std::size_t>(cols.payee)];
+        const auto payee = payee_index.find(hash_text(pf.text), pf.text, payee_id);
+        if (payee == flat_index::empty) {
+          error(pf.line, pf.column, pf.length,
+                pf.text.empty() ? std::string("expected a payee_id, found an empty field")
+                                : fmt::format("unknown payee_id {}: no such payee_id in payees.csv", shown(pf.text)));
+          ok = false;
+        }
+        const auto& af = f[static_cast<std::size_t>(cols.amount)];
+        std::int64_t coefficient = 0;
+        int amount_scale = 0;
+        switch (parse_amount(af.text, coefficient, amount_scale)) {
+          case amount_syntax::ok: break;
+          case amount_syntax::too_large:
+            error(af.line, af.column, af.length, fmt::format("amount out of range: {} does not fit 64 bits", shown(af.text)));
+            ok = false;
+            break;
+          case amount_syntax::bad: {
+            decimal_syntax_error why;
+            if (af.text.empty()) {
+              error(af.line, af.column, af.length, "expected a number for amount, found an empty field");
+            } else if (!decimal::parse(af.text, &why)) {
+              const auto offset = static_cast<std::uint32_t>(std::min(why.offset, af.text.size()));
+              error(af.line, af.column + (af.quoted ? 1 : 0) + offset, 1,
+                    fmt::format("bad number {} for amount: {}", shown(af.text), why.message));
+            } else {
+              error(af.line, af.column, af.length, fmt::format("amount out of range: {}", shown(af.text)));
+            }
+            ok = false;
+            break;
+          }
+        }
+        std::uint32_t slot = 0;
+        if (cols.currency >= 0) {
+          const auto& cf = f[static_cast<std::size_t>(cols.currency)];
+          if (!cf.text.empty()) {
+            if (!is_currency_code(cf.text)) {
+              error(cf.line, cf.column, cf.length,
+                    fmt::format("bad currency {}: expected a three-letter ISO 4217 code such as EUR", shown(cf.text)));
+              ok = false;
+            } else {
+              const std::uint32_t code = static_cast<std::uint32_t>(static_cast<unsigned char>(cf.text[0])) |
+                                         static_cast<std::uint32_t>(static_cast<unsigned char>(cf.text[1])) << 8 |
+                                         static_cast<std::uint32_t>(static_cast<unsigned char>(cf.text[2])) << 16;
+              if (code != w.last_code) {
+                w.last_code = code;
+                w.last_slot = w.book.slot(cf.text);
+              }
+              slot = w.last_slot;
+            }
+          }
+        }
+        if (!ok) return;  // the run fails; the row is not credited
+        for (std::size_t k = 0; k < cols.text.size(); ++k)
+          w.text[k].push_back(cols.text[k] < 0 ? 0
+                                               : w.dictionaries[k].intern(f[static_cast<std::size_t>(cols.text[k])].text,
+                                                                          texts, k));
+        w.date.push_back(*day);
+        w.payee.push_back(payee);
+        w.line.push_back(line);
+        w.currency.push_back(slot);
+        w.split.push_back(group);
+        w.amount.push_back(coefficient);
+        w.amount_scale.push_back(static_cast<std::int8_t>(amount_scale));
+        scale = std::max(scale, amount_scale);
+      };
+      auto on_error = [&](std::uint32_t line, std::uint32_t column, std::uint32_t length, std::string message) {
+        error(line, column, length, std::move(message));
+      };
+      split_records(w.block, first_line, cols.count, w.fields, w.rec, on_record, on_error);
+      if (!reserved && !w.line.empty()) {
+        // Size the hash partitions once from the file size and this block's rows.
+        reserved = true;
+        const std::size_t rows = file_bytes / std::max<std::size_t>(w.block.size() / w.line.size(), 1);
+        const std::size_t each = rows / threads / hash_partitions;
+        for (auto& p : w.hashes) p.reserve(each + each / 16 + 16);
+      }
+      // One scale per chunk: the largest; other amounts are brought to it.
+      for (std::size_t i = 0; i < w.amount.size(); ++i) {
+        if (w.amount_scale[i] == scale) continue;
+        std::int64_t v;
+        if (!detail::upscale_i64(w.amount[i], scale - w.amount_scale[i], v)) {
+          // Rare: too large at the chunk's scale; its own row keeps its exact value.
+          error(w.line[i], 1, 1, fmt::format("amount out of range: with {} fractional digits, the amount no longer fits 64 bits", scale));
+          v = 0;
+        }
+        w.amount[i] = v;
+      }
+      c.rows = w.amount.size();
+      c.first_row = 0;
+      c.date = w.date.data();
+      c.payee = w.payee.data();
+      c.amount = w.amount.data();
+      c.amount_scale = scale;
+      c.line = w.line.data();
+      c.split = any_split ? w.split.data() : nullptr;
+      for (std::size_t k = 0; k < w.text.size(); ++k)
+        c.text[k] = {cols.text[k] < 0 ? nullptr : w.text[k].data(), w.dictionaries[k].truth.empty() ? nullptr : w.dictionaries[k].truth.data()};
+      if (c.rows == 0) continue;
+      c.text.back() = {w.currency.data(), w.book.truth()};
+      // A column the plan tests but the data lacks was reported by bind_run.
+      for (std::size_t k = 0; k < w.text.size(); ++k)
+        if (!c.text[k].truth) c.text[k] = {nullptr, &zero_truth};
+      kernel.process(c, w.book, w.acc, w.scratch);
+    }
+  };
+  if (threads == 1) {
+    work(*workers[0]);
+  } else {
+    std::vector<std::thread> pool;
+    for (auto& w : workers) pool.emplace_back(work, std::ref(*w));
+    for (auto& th : pool) th.join();
+  }
+
+  // Errors in line order, capped per file as read_dataset does.
+  std::vector<std::pair<std::uint32_t, diagnostic>> errors;
+  for (auto& w : workers)
+    errors.insert(errors.end(), std::make_move_iterator(w->errors.begin()), std::make_move_iterator(w->errors.end()));
+  std::stable_sort(errors.begin(), errors.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first, a.second.where.column) < std::tie(b.first, b.second.where.column);
+  });
+
+  // Duplicate txn_ids: equal hashes, partition by partition, then an exact check.
+  std::vector<std::uint64_t> suspects;
+  {
+    std::mutex m;
+    std::atomic<std::size_t> next{0};
+    auto check = [&] {
+      std::vector<std::uint64_t> table;
+      std::vector<std::uint64_t> found;
+      for (;;) {
+        const std::size_t p = next.fetch_add(1);
+        if (p >= hash_partitions) break;
+        std::size_t n = 0;
+        for (auto& w : workers) n += w->hashes[p].size();
+        std::size_t cap = 16;
+        while (cap < 2 * n) cap <<= 1;
+        table.assign(cap, 0);
+        for (auto& w : workers) {
+          for (auto h : w->hashes[p]) {
+            const std::uint64_t key = h | 1;  // 0 marks an empty slot
+            for (std::size_t i = (h >> 8) & (cap - 1);; i = (i + 1) & (cap - 1)) {
+              if (table[i] == 0) {
+                table[i] = key;
+                break;
+              }
+              if (table[i] == key) {
+                found.push_back(key);
+                break;
+              }
+            }
+          }
+          std::vector<std::uint64_t>().swap(w->hashes[p]);
+        }
+      }
+      std::lock_guard lock(m);
+      suspects.insert(suspects.end(), found.begin(), found.end());
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(check);
+    check();
+    for (auto& th : pool) th.join();
+  }
+  if (!suspects.empty()) {
+    std::sort(suspects.begin(), suspects.end());
+    std::unordered_map<std::string, std::uint32_t> first;  // suspect txn_id -> first line
+    source.rewind(header_lines + 1);
+    std::fseek(file, static_cast<long>(header_bytes), SEEK_SET);
+    auto& w = *workers[0];
+    std::uint32_t first_line = 0;
+    while (source.next(w.block, first_line)) {
+      split_records(
+          w.block, first_line, cols.count, w.fields, w.rec,
+          [&](const std::vector<csv::field>& f, std::uint32_t line) {
+            const auto& id = f[static_cast<std::size_t>(cols.id)];
+            if (id.text.empty() || !std::binary_search(suspects.begin(), suspects.end(), hash_text(id.text) | 1)) return;
+            auto [it, fresh] = first.try_emplace(std::string(id.text), line);
+            if (!fresh)
+              errors.push_back({line, diagnostic{severity::error, {tx_path, id.line, id.column, id.length}, {}, {},
+                                                 fmt::format("duplicate txn_id {} (first on line {})", shown(id.text), it->second)}});
+          },
+          [](std::uint32_t, std::uint32_t, std::uint32_t, const std::string&) {});
+    }
+    std::stable_sort(errors.begin(), errors.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
+  std::size_t shown_errors = 0;
+  for (auto& [line, d] : errors)
+    if (++shown_errors <= ropts.max_errors_per_file) diags.add(std::move(d));
+  if (shown_errors > ropts.max_errors_per_file)
+    diags.error({tx_path, 0, 0, 1}, fmt::format("and {} more errors in this file", shown_errors - ropts.max_errors_per_file));
+
+  // Split rows whose txn_id never came.
+  for (std::size_t g = 0; g < splits.txn_ids.size(); ++g) {
+    bool seen = false;
+    for (auto& w : workers) seen = seen || w->split_seen[g];
+    if (seen) continue;
+    for (const auto& r : splits.rows[g])
+      diags.error({ds.file_path("splits.csv"), r.line, r.column, r.length},
+                  fmt::format("unknown txn_id {}: no such txn_id in transactions.csv", shown(splits.txn_ids[g])));
+  }
+  if (diags.error_count() > before) return std::nullopt;
+
+  std::vector<credit_accumulator> parts;
+  for (auto& w : workers) parts.push_back(std::move(w->acc));
+  auto credits = kernel.finish(parts, diags, tx_path);
+  if (diags.error_count() > before) return std::nullopt;
+  run_result result;
+  result.totals = credits.totals;
+  evaluate_payees(plan, ds, *bound, credits, options.threads, result, diags);
+  if (diags.error_count() > before) return std::nullopt;
+  return result;
+}
+
+}  // namespace eval
+
+std::optional<run_result> run_files(const plan& p, const std::string& directory, diagnostics& diags,
+                                    const run_options& options) {
+  return eval::stream_run(p.impl().compiled, directory, diags, options);
+}
+
+}  // namespace icm

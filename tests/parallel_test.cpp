@@ -1,0 +1,214 @@
+// Output bytes do not depend on the thread count, the order of the
+// transaction rows, or whether transactions are streamed (run_files) or
+// loaded (read_dataset + run), for both reference plans (spec sections 6, 9).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>  // getpid
+
+#include <fmt/format.h>
+
+#include "icm/data.hpp"
+#include "icm/plan.hpp"
+#include "icm/report.hpp"
+#include "icm/run.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// splitmix64: deterministic on every platform.
+struct prng {
+  std::uint64_t s;
+  std::uint64_t next() {
+    std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  std::uint64_t below(std::uint64_t n) { return next() % n; }
+};
+
+void write(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A data set in the shape of the reference plan's: currencies with 0 and 2
+// decimals, credit notes, splits, payees hired and leaving inside the year,
+// transactions outside the year, products that credit nothing. Large enough
+// (about 4 MB) that the stream is cut into several blocks.
+class fixture : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / fmt::format("icm_parallel_test_{}", ::getpid());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "base");
+    fs::create_directories(dir_ / "shuffled");
+    prng r{42};
+    constexpr int payees = 400, transactions = 70000;
+    std::string p = "payee_id,name,hire_date,end_date,target_incentive\n";
+    std::string q = "payee_id,period,amount\n";
+    for (int i = 1; i <= payees; ++i) {
+      std::string hire = i % 37 == 0 ? "2026-05-10" : "2020-01-01";
+      std::string end = i % 41 == 0 ? "2026-08-20" : "";
+      p += fmt::format("{},P{},{},{},{}.00\n", i, i, hire, end, 10000 + r.below(30000));
+      for (int k = 1; k <= 4; ++k) q += fmt::format("{},2026-Q{},{}.00\n", i, k, 50000 + r.below(300000));
+    }
+    std::string fx = "currency,period,rate\n";
+    for (int k = 1; k <= 4; ++k) {
+      fx += fmt::format("EUR,2026-Q{},1.0{}5\n", k, k);
+      fx += fmt::format("JPY,2026-Q{},0.00671{}\n", k, k);
+    }
+    const char* products[] = {"saas", "services", "hardware", "support", "training"};
+    const char* currencies[] = {"USD", "USD", "USD", "EUR", "JPY", ""};
+    std::string t = "txn_id,date,payee_id,amount,currency,product\n";
+    std::string s = "txn_id,payee_id,share\n";
+    std::vector<std::string> lines;
+    for (int i = 1; i <= transactions; ++i) {
+      const int month = 1 + static_cast<int>(r.below(12));
+      const int day = 1 + static_cast<int>(r.below(28));
+      const int year = r.below(100) == 0 ? 2025 : 2026;
+      const char* ccy = currencies[r.below(6)];
+      const bool note = r.below(20) == 0;
+      std::string amount = std::string(ccy) == "JPY" ? fmt::format("{}", 1000 + r.below(900000))
+                                                     : fmt::format("{}.{:02}", r.below(20000), r.below(100));
+      if (note) amount = "-" + amount;
+      const auto payee = 1 + r.below(payees);
+      lines.push_back(fmt::format("T{},{:04}-{:02}-{:02},{},{},{},{}\n", i, year, month, day, payee, amount, ccy,
+                                  products[r.below(5)]));
+      if (r.below(100) == 0)
+        s += fmt::format("T{},{},0.6\nT{},{},0.4\n", i, payee, i, 1 + (payee + 7) % payees);
+    }
+    for (const auto& l : lines) t += l;
+    for (const char* sub : {"base", "shuffled"}) {
+      write(dir_ / sub / "payees.csv", p);
+      write(dir_ / sub / "quotas.csv", q);
+      write(dir_ / sub / "fx.csv", fx);
+      write(dir_ / sub / "splits.csv", s);
+    }
+    write(dir_ / "base" / "transactions.csv", t);
+    // The same rows in another order (a fixed-seed Fisher-Yates shuffle).
+    for (std::size_t i = lines.size() - 1; i > 0; --i) std::swap(lines[i], lines[r.below(i + 1)]);
+    std::string shuffled = "txn_id,date,payee_id,amount,currency,product\n";
+    for (const auto& l : lines) shuffled += l;
+    write(dir_ / "shuffled" / "transactions.csv", shuffled);
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
+
+  static std::optional<icm::plan> reference(const std::string& variant) {
+    icm::diagnostics diags;
+    const std::string path = std::string(ICM_SOURCE_DIR) + "/rules/reference-" + variant + ".icm";
+    return icm::plan::parse(read(path), path, diags);
+  }
+
+  static std::string headlines(const icm::diagnostics& diags) {
+    std::string out;
+    for (const auto& d : diags) out += d.headline() + "\n";
+    return out;
+  }
+  // payouts.csv, measures.csv and control_totals.csv, concatenated.
+  static std::string bytes(const icm::run_result& r) {
+    std::ostringstream out;
+    icm::write_payouts_csv(r, out);
+    out << "--\n";
+    icm::write_measures_csv(r, out);
+    out << "--\n";
+    icm::write_control_totals_csv(r, out);
+    return out.str();
+  }
+  static std::string in_memory(const icm::plan& plan, const std::string& sub, unsigned threads) {
+    icm::diagnostics diags;
+    auto data = icm::read_dataset((dir_ / sub).string(), diags);
+    if (!data) return "read failed: " + headlines(diags);
+    auto r = icm::run(plan, *data, diags, {threads});
+    return r ? bytes(*r) : "run failed: " + headlines(diags);
+  }
+  static std::string streamed(const icm::plan& plan, const std::string& sub, unsigned threads) {
+    icm::diagnostics diags;
+    auto r = icm::run_files(plan, (dir_ / sub).string(), diags, {threads});
+    return r ? bytes(*r) : "run failed: " + headlines(diags);
+  }
+
+  static fs::path dir_;
+};
+fs::path fixture::dir_;
+
+class same_bytes : public fixture, public ::testing::WithParamInterface<const char*> {};
+
+// Where two outputs first differ, briefly (they are thousands of lines).
+::testing::AssertionResult same(const std::string& a, const std::string& b) {
+  if (a == b) return ::testing::AssertionSuccess();
+  std::size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+  const std::size_t from = i < 80 ? 0 : i - 80;
+  return ::testing::AssertionFailure() << "differ at byte " << i << ":\n" << a.substr(from, 240) << "\n---- expected\n"
+                                       << b.substr(from, 240);
+}
+
+TEST_P(same_bytes, for_any_thread_count_row_order_and_reader) {
+  auto plan = reference(GetParam());
+  ASSERT_TRUE(plan);
+  const std::string expected = in_memory(*plan, "base", 1);
+  ASSERT_NE(expected.find("payee_id,period,component"), std::string::npos) << expected.substr(0, 400);
+  ASSERT_NE(expected.find("outside_plan_year"), std::string::npos);
+  for (unsigned threads : {1u, 2u, 4u}) {
+    EXPECT_TRUE(same(in_memory(*plan, "base", threads), expected)) << "in memory, threads " << threads;
+    EXPECT_TRUE(same(streamed(*plan, "base", threads), expected)) << "streamed, threads " << threads;
+    EXPECT_TRUE(same(streamed(*plan, "shuffled", threads), expected)) << "streamed shuffled, threads " << threads;
+  }
+  EXPECT_TRUE(same(in_memory(*plan, "shuffled", 2), expected)) << "in memory shuffled";
+}
+
+INSTANTIATE_TEST_SUITE_P(reference_plans, same_bytes, ::testing::Values("marginal", "step"));
+
+std::optional<icm::plan> fixture_plan(const std::string& variant) {
+  icm::diagnostics diags;
+  const std::string path = std::string(ICM_SOURCE_DIR) + "/rules/reference-" + variant + ".icm";
+  return icm::plan::parse(read(path), path, diags);
+}
+
+// A small data set written by a test, for the streaming reader's errors.
+std::string stream_errors(const std::string& transactions, const std::string& splits = "") {
+  const fs::path d = fs::temp_directory_path() / fmt::format("icm_parallel_err_{}", ::getpid());
+  fs::remove_all(d);
+  fs::create_directories(d);
+  write(d / "payees.csv", "payee_id,target_incentive\n1,1000.00\n2,1000.00\n");
+  write(d / "quotas.csv", "payee_id,period,amount\n1,2026-Q1,100.00\n2,2026-Q1,100.00\n1,2026-Q2,100.00\n"
+                          "2,2026-Q2,100.00\n1,2026-Q3,100.00\n2,2026-Q3,100.00\n1,2026-Q4,100.00\n"
+                          "2,2026-Q4,100.00\n");
+  write(d / "transactions.csv", transactions);
+  if (!splits.empty()) write(d / "splits.csv", splits);
+  icm::diagnostics diags;
+  auto plan = fixture_plan("marginal");
+  auto r = icm::run_files(*plan, d.string(), diags, {2});
+  std::string out;
+  for (const auto& x : diags) out += x.headline() + "\n";
+  fs::remove_all(d);
+  return r ? "ok\n" + out : out;
+}
+
+TEST_F(fixture, streaming_reports_duplicates_and_bad_cells_with_their_place) {
+  const std::string header = "txn_id,date,payee_id,amount,product\n";
+  auto dup = stream_errors(header + "a,2026-01-05,1,10.00,saas\nb,2026-01-06,2,5.00,saas\na,2026-02-01,2,1.00,saas\n");
+  EXPECT_NE(dup.find("transactions.csv:4:1: error: duplicate txn_id 'a' (first on line 2)"), std::string::npos) << dup;
+  auto bad = stream_errors(header + "a,2026-13-05,1,10.00,saas\nb,2026-01-06,9,5.00,saas\nc,2026-01-06,1,5.x,saas\n");
+  EXPECT_NE(bad.find("transactions.csv:2:3: error: bad date '2026-13-05'"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("transactions.csv:3:14: error: unknown payee_id '9'"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("transactions.csv:4:18: error: bad number '5.x' for amount"), std::string::npos) << bad;
+  auto fields = stream_errors(header + "a,2026-01-05,1,10.00\n");
+  EXPECT_NE(fields.find("transactions.csv:2:1: error: expected 5 fields, found 4"), std::string::npos) << fields;
+  auto split = stream_errors(header + "a,2026-01-05,1,10.00,saas\n", "txn_id,payee_id,share\nzz,1,1\n");
+  EXPECT_NE(split.find("splits.csv:2:1: error: unknown txn_id 'zz'"), std::string::npos) << split;
+  auto quoted = stream_errors(header + "\"a\",2026-01-05,1,10.00,\"saas\"\n");
+  EXPECT_EQ(quoted.substr(0, 3), "ok\n") << quoted;
+}
+
+}  // namespace
