@@ -458,17 +458,25 @@ void split_records(std::string_view block, std::uint32_t first_line, std::uint32
       ++line;
       continue;
     }
-    if (text.find_first_of("\"\r") == std::string_view::npos) {
-      fields.clear();
-      std::size_t f = 0;
-      for (;;) {
-        const std::size_t comma = text.find(',', f);
-        const std::size_t stop = comma == std::string_view::npos ? text.size() : comma;
-        fields.push_back({text.substr(f, stop - f), line, static_cast<std::uint32_t>(f + 1),
-                          static_cast<std::uint32_t>(std::max<std::size_t>(stop - f, 1)), false});
-        if (comma == std::string_view::npos) break;
-        f = comma + 1;
+    // One pass over the line: commas split fields; a quote or a carriage
+    // return sends the record to the strict reader.
+    fields.clear();
+    bool plain = true;
+    std::size_t f = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const char ch = text[i];
+      if (ch == ',') {
+        fields.push_back({text.substr(f, i - f), line, static_cast<std::uint32_t>(f + 1),
+                          static_cast<std::uint32_t>(std::max<std::size_t>(i - f, 1)), false});
+        f = i + 1;
+      } else if (ch == '"' || ch == '\r') {
+        plain = false;
+        break;
       }
+    }
+    if (plain) {
+      fields.push_back({text.substr(f), line, static_cast<std::uint32_t>(f + 1),
+                        static_cast<std::uint32_t>(std::max<std::size_t>(text.size() - f, 1)), false});
       if (fields.size() != expected)
         on_error(line, 1u, static_cast<std::uint32_t>(text.size()),
                  fmt::format("expected {} fields, found {}", expected, fields.size()));
