@@ -5,7 +5,10 @@
 #   2. CMake, find_package(icm CONFIG) against the build tree (export());
 #   3. c++ -std=c++20 main.cpp $(pkg-config --cflags --libs icm), also after
 #      moving the prefix (icm.pc is relocatable).
-# Each consumer must print 1337.59. Exits non-zero on the first failure.
+# Each consumer must print 1337.59. Then examples/embed (a host program that
+# builds its data in memory and runs a plan) is built against the installed
+# prefix with find_package and with pkg-config, and must print its payout
+# lines. Exits non-zero on the first failure.
 #
 # Environment: ICM_SOURCE_DIR (default: this checkout), ICM_PACKAGE_JOBS
 # (default 2), ICM_PACKAGE_KEEP=1 keeps the temporary directory, CXX.
@@ -107,6 +110,42 @@ pkg_config_consumer() {
 
 step "pkg-config consumer"
 pkg_config_consumer "pkg-config" "$(dirname "$pc")"
+
+# examples/embed: exit status 0 and the payout lines worked out by hand in
+# its main.cpp.
+embed_expected=(
+  'ana 2026-Q1 commission +6000\.00 USD'
+  'ana 2026-Q2 commission +7500\.00 USD'
+  'ana 2026-Q2 accelerator_bonus +2500\.00 USD'
+  'ben 2026-Q1 commission +3000\.00 USD'
+  'Total paid: 19000\.00 USD'
+)
+check_embed() {
+  local what=$1 binary=$2 out pattern
+  out=$("$binary") || fail "$what: $binary exited with status $?"
+  for pattern in "${embed_expected[@]}"; do
+    grep -Eq "$pattern" <<<"$out" || { echo "$out"; fail "$what: no line matching '$pattern'"; }
+  done
+  echo "   $what: ${#embed_expected[@]} expected lines"
+}
+
+step "examples/embed, find_package (installed)"
+embed_build=$work/embed-installed
+cmake -S "$source_dir/examples/embed" -B "$embed_build" "${generator[@]}" \
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON \
+  -DCMAKE_PREFIX_PATH="$prefix" >"$embed_build.log" 2>&1 ||
+  { cat "$embed_build.log"; fail "embed: configuring"; }
+cmake --build "$embed_build" >>"$embed_build.log" 2>&1 ||
+  { cat "$embed_build.log"; fail "embed: building"; }
+check_embed "embed (find_package)" "$embed_build/embed"
+
+step "examples/embed, pkg-config"
+embed_flags=$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags --libs icm) ||
+  fail "embed: pkg-config cannot find icm"
+# shellcheck disable=SC2086 # the flags are meant to be split into words
+"$cxx" -std=c++20 "$source_dir/examples/embed/main.cpp" $embed_flags -o "$work/embed-pc" ||
+  fail "embed: compiling with pkg-config flags"
+check_embed "embed (pkg-config)" "$work/embed-pc"
 
 step "pkg-config consumer, prefix moved"
 mv "$prefix" "$work/moved"
