@@ -1,4 +1,5 @@
 // icm check, icm run, icm explain: the plan-facing commands.
+#include <algorithm>  // std::count_if
 #include <chrono>   // elapsed time of a run (a timing, not money)
 #include <cstdio>   // std::fputs
 #include <fmt/format.h>
@@ -75,6 +76,29 @@ int parse_options(std::string_view command, args_t args, std::initializer_list<s
   return 0;
 }
 
+// RFC 4180 quoting for a field that needs it.
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + '"';
+}
+
+// The rejects file of a permissive run: one row per row set aside, in file
+// then line order. A split row's reason names splits.csv (its line is a
+// splits.csv line).
+std::string rejects_csv(const std::vector<icm::rejected_row>& rows) {
+  std::string out = "line,txn_id,reason\n";
+  for (const auto& r : rows) {
+    const std::string reason = r.file == "transactions.csv" ? r.reason : fmt::format("{}: {}", r.file, r.reason);
+    out += fmt::format("{},{},{}\n", r.line, csv_field(r.txn_id), csv_field(reason));
+  }
+  return out;
+}
+
 std::optional<unsigned> parse_threads(const std::string& text) {
   if (text.empty()) return 0u;
   if (text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
@@ -97,7 +121,7 @@ int run_check(args_t args) {
 
 int run_run(args_t args) {
   common_options o;
-  if (int rc = parse_options("run", args, {"--data", "--out", "--threads"}, o)) return rc;
+  if (int rc = parse_options("run", args, {"--data", "--out", "--threads", "--rejects"}, o)) return rc;
   if (o.data.empty()) return usage_error("run: --data DIR is required");
   auto threads = parse_threads(o.threads);
   if (!threads) return usage_error(fmt::format("run: --threads takes a whole number, not '{}'", o.threads));
@@ -105,7 +129,9 @@ int run_run(args_t args) {
   auto plan = load_plan(o.plan);
   if (!plan) return 1;
   icm::diagnostics diags;
-  auto data = icm::read_dataset(o.data, diags);
+  icm::read_options read;
+  read.permissive = !o.rejects.empty();
+  auto data = icm::read_dataset(o.data, diags, read);
   std::optional<icm::run_result> result;
   if (data) {
     icm::run_options options;
@@ -125,7 +151,12 @@ int run_run(args_t args) {
       print_diagnostics(diags);
       return 1;
     }
-  } else {
+  }
+  if (!o.rejects.empty() && !icm::write_file_atomically(o.rejects, rejects_csv(data->rejected), diags)) {
+    print_diagnostics(diags);
+    return 1;
+  }
+  if (o.out.empty()) {
     // No output folder: the payouts go to the terminal.
     std::string table = fmt::format("{:<12} {:<8} {:<26} {:>16} {}\n", "payee_id", "period", "component", "amount",
                                     "currency");
@@ -142,6 +173,14 @@ int run_run(args_t args) {
     summary += fmt::format("open balance at year end: payee {} {} {} {}\n", b.payee_id, b.kind, b.amount,
                            plan->currency());
   if (!o.out.empty()) summary += fmt::format("wrote {}/payouts.csv, measures.csv, control_totals.csv\n", o.out);
+  if (!o.rejects.empty()) {
+    const auto splits = static_cast<std::size_t>(std::count_if(
+        data->rejected.begin(), data->rejected.end(), [](const auto& r) { return r.file == "splits.csv"; }));
+    const auto rows = data->rejected.size() - splits;
+    summary += fmt::format("{} transaction row{} rejected", rows, rows == 1 ? "" : "s");
+    if (splits > 0) summary += fmt::format(" (and {} split row{} of them)", splits, splits == 1 ? "" : "s");
+    summary += fmt::format(", written to {}\n", o.rejects);
+  }
   summary += fmt::format("time {}.{:03} s\n", ms.count() / 1000, ms.count() % 1000);
   std::fputs(summary.c_str(), stdout);
   return 0;

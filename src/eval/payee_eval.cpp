@@ -252,7 +252,7 @@ class payee_evaluator {
         v.den = approx(eval(e.args[1]));
         v.quotient = true;
         if (v.den.sign() <= 0 && mentions_quota(e.args[1], plan_))
-          throw eval_error{fmt::format("quota is {} : an attainment needs a positive quota",
+          throw eval_error{fmt::format("quota is {}: an attainment needs a positive quota",
                                        v.den.is_zero() ? "zero" : "negative"),
                            e.where};
         if (v.den.is_zero()) throw eval_error{"division by zero", e.where};

@@ -41,6 +41,27 @@ std::vector<std::uint32_t> payee_order(const payee_table& payees) {
   return order;
 }
 
+// The rows a permissive read set aside, as read and rejected.
+void tally_rejected(const dataset& data, const std::string& plan_currency, control_totals& totals) {
+  for (const auto& row : data.rejected) {
+    if (row.file != "transactions.csv") continue;  // split rows of those rows are not transactions
+    ++totals.rejected.count;
+    ++totals.read.count;
+    // An amount that does not parse (the reason the row was set aside) adds
+    // nothing: it counts, with no amount. A parsed one is shown at the
+    // amount column's scale like the other classes.
+    auto amount = decimal::parse(row.amount);
+    if (!amount) continue;
+    if (amount->scale() < data.transactions.amount_scale)
+      *amount = amount->with_scale(data.transactions.amount_scale);
+    const std::string& code = row.currency.empty() ? plan_currency : row.currency;
+    auto& rejected = totals.rejected.amount[code];
+    rejected = rejected + *amount;
+    auto& read = totals.read.amount[code];
+    read = read + *amount;
+  }
+}
+
 }  // namespace
 
 std::optional<bound_run> bind_run(const compile::compiled_plan& plan, const dataset& data, diagnostics& diags) {
@@ -118,6 +139,9 @@ std::optional<run_result> run(const plan& p, const dataset& data, diagnostics& d
 
   run_result result;
   result.totals = credits.totals;
+  // Rows a permissive read set aside never reach crediting; they are read
+  // and rejected, so that read = credited + uncredited + rejected still holds.
+  eval::tally_rejected(data, plan.settings().currency, result.totals);
   eval::evaluate_payees(plan, data, *bound, credits, options.threads, result, diags);
   if (diags.error_count() > before) return std::nullopt;
   return result;
