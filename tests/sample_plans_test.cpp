@@ -102,7 +102,7 @@ TEST(SamplePlans, SalesEngineerTeamTiers) {
   EXPECT_EQ(r.line("A1 2026-Q1 team_commission"), "0.00");
   ASSERT_EQ(r.result->balances.size(), 1u);
   EXPECT_EQ(r.result->balances[0].payee_id, "SE1");
-  EXPECT_EQ(r.result->balances[0].amount.to_string(), "-100.00");
+  EXPECT_EQ(r.result->balances[0].amount.to_string(), "100.00");  // owed by SE1
 }
 
 TEST(SamplePlans, ReferencePlansOnTheEdgePayees) {

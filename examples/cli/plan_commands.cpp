@@ -170,8 +170,8 @@ int run_run(args_t args) {
   std::string summary = fmt::format("plan '{}' over {}\n", plan->name(), o.data);
   summary += icm::format_control_totals(result->totals);
   for (const auto& b : result->balances)
-    summary += fmt::format("open balance at year end: payee {} {} {} {}\n", b.payee_id, b.kind, b.amount,
-                           plan->currency());
+    summary += fmt::format("open balance at year end: payee {} owes {} {} ({} balance)\n", b.payee_id, b.amount,
+                           plan->currency(), b.kind);
   if (!o.out.empty()) summary += fmt::format("wrote {}/payouts.csv, measures.csv, control_totals.csv\n", o.out);
   if (!o.rejects.empty()) {
     const auto splits = static_cast<std::size_t>(std::count_if(

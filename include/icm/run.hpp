@@ -71,11 +71,12 @@ struct control_totals {
 };
 
 // A balance still open after the plan year's last period: reported, not
-// paid or forgiven.
+// paid or forgiven. Both kinds are what the payee still owes, as a positive
+// amount.
 struct open_balance {
   std::string payee_id;
-  std::string kind;  // "draw" (recoverable draw not yet repaid) or "carried" (negative total)
-  decimal amount;
+  std::string kind;  // "draw" (recoverable draw not yet repaid) or "carried" (negative totals)
+  decimal amount;    // > 0: owed by the payee
 };
 
 struct run_result {

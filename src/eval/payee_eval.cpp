@@ -94,7 +94,7 @@ class payee_evaluator {
         return out;
       }
     }
-    if (carried.sign() > 0) out.balances.push_back({id, "carried", -carried});
+    if (carried.sign() > 0) out.balances.push_back({id, "carried", carried});
     if (draw_balance.sign() > 0) out.balances.push_back({id, "draw", draw_balance});
     return out;
   }
