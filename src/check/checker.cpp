@@ -941,7 +941,11 @@ class checker {
         e.type = t;
         return e;
       };
-      if (n.name == "amount") return builtin(node_kind::txn_amount, value_type::number);
+      // In an aggregate's filter `amount` is the credit in plan currency, as
+      // `credit` (language.md section 6); in a credit rule, the transaction's own.
+      if (n.name == "amount")
+        return s == scope::aggregate_filter ? builtin(node_kind::credit_amount, value_type::money)
+                                            : builtin(node_kind::txn_amount, value_type::number);
       if (n.name == "date") return builtin(node_kind::txn_date, value_type::date);
       if (n.name == "currency") return builtin(node_kind::txn_currency, value_type::text);
       if (n.name == "payee_id") return builtin(node_kind::txn_payee, value_type::text);
