@@ -738,9 +738,12 @@ payout_map naive_payouts(const plan_desc& p, const data_desc& d) {
     for (int k = 0; k < p.periods(); ++k) {
       std::string key = d.payees[payee] + "|" + p.period_name(k) + "|";
       rational total = 0;
+      std::optional<scope_values> period_values, year_to_date;  // computed once per period
       for (std::size_t ci = 0; ci < p.components.size(); ++ci) {
         const auto& c = p.components[ci];
-        auto v = values_of(p, d, credits, payee, c.cumulative ? 0 : k, k);
+        auto& cached = c.cumulative ? year_to_date : period_values;
+        if (!cached) cached = values_of(p, d, credits, payee, c.cumulative ? 0 : k, k);
+        const scope_values& v = *cached;
         rational line = round_to(component_payout(p, c, v, target), 2, p.mode);
         if (c.cumulative) {
           rational ytd = line;
@@ -790,6 +793,7 @@ data_desc random_data_set(random_source& r, const plan_desc& p) {
     if (r.chance(15)) cents = -cents;
     if (r.chance(5)) cents = 0;
     if (r.chance(10)) cents = cents / 1000 * 1000 + 1;  // odd cents: half-cent ties under 50%
+    if (r.chance(10)) cents = static_cast<std::int64_t>(1 + r.below(40)) * 250000;  // on money band bounds
     t.amount = fixed(cents, 2);
     t.currency = eur && r.chance(50) ? "EUR" : "";
     t.product = r.one_of(products);
