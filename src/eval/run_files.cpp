@@ -35,6 +35,7 @@
 #include "eval/run_internal.hpp"
 #include "icm/io/csv.hpp"
 #include "icm/run.hpp"
+#include "io/dataset_rules.hpp"
 
 namespace icm {
 
@@ -294,38 +295,6 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
   for (std::uint32_t g = 0; g < book.txn_ids.size(); ++g) book.index.insert(hash_text(book.txn_ids[g]), g);
 }
 
-// -?[0-9]+(\.[0-9]+)? into an int64 coefficient and a scale.
-enum class amount_syntax { ok, bad, too_large };
-amount_syntax parse_amount(std::string_view s, std::int64_t& coefficient, int& scale) {
-  std::size_t i = 0;
-  const bool negative = !s.empty() && s[0] == '-';
-  if (negative) ++i;
-  std::uint64_t magnitude = 0;
-  bool too_large = false;
-  auto digits = [&](int& count) {
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-      const auto digit = static_cast<std::uint64_t>(s[i] - '0');
-      if (magnitude > (static_cast<std::uint64_t>(INT64_MAX) - digit) / 10) too_large = true;
-      if (!too_large) magnitude = magnitude * 10 + digit;
-      ++i;
-      ++count;
-    }
-  };
-  int whole = 0, fraction = 0;
-  digits(whole);
-  if (whole == 0) return amount_syntax::bad;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    digits(fraction);
-    if (fraction == 0) return amount_syntax::bad;
-  }
-  if (i != s.size()) return amount_syntax::bad;
-  if (too_large) return amount_syntax::too_large;
-  const auto v = static_cast<std::int64_t>(magnitude);
-  coefficient = negative ? -v : v;
-  scale = fraction;
-  return amount_syntax::ok;
-}
 
 // Day number of YYYY-MM-DD, from a table of the first day of each month of
 // the years around the plan; other years go through parse_date.
@@ -692,13 +661,13 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
         const auto& af = f[static_cast<std::size_t>(cols.amount)];
         std::int64_t coefficient = 0;
         int amount_scale = 0;
-        switch (parse_amount(af.text, coefficient, amount_scale)) {
-          case amount_syntax::ok: break;
-          case amount_syntax::too_large:
+        switch (detail::parse_amount(af.text, coefficient, amount_scale)) {
+          case detail::amount_syntax::ok: break;
+          case detail::amount_syntax::too_large:
             error(af.line, af.column, af.length, fmt::format("amount out of range: {} does not fit 64 bits", shown(af.text)));
             ok = false;
             break;
-          case amount_syntax::bad: {
+          case detail::amount_syntax::bad: {
             decimal_syntax_error why;
             if (af.text.empty()) {
               error(af.line, af.column, af.length, "expected a number for amount, found an empty field");

@@ -431,43 +431,6 @@ bool read_payees(dataset& ds, diagnostics& diags, const read_options& options) {
 
 // ---- transactions.csv -------------------------------------------------------
 
-// -?[0-9]+(\.[0-9]+)? into an int64 coefficient and a scale. Anything else
-// (or a coefficient beyond int64) is left to decimal::parse, which explains.
-struct fast_amount {
-  std::int64_t coefficient = 0;
-  int scale = 0;
-};
-enum class amount_syntax { ok, bad, too_large };
-
-amount_syntax parse_amount(std::string_view s, fast_amount& out) {
-  std::size_t i = 0;
-  const bool negative = !s.empty() && s[0] == '-';
-  if (negative) ++i;
-  std::uint64_t magnitude = 0;
-  bool too_large = false;
-  const auto digits = [&](int& count) {
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-      const auto digit = static_cast<std::uint64_t>(s[i] - '0');
-      if (magnitude > (static_cast<std::uint64_t>(INT64_MAX) - digit) / 10) too_large = true;
-      if (!too_large) magnitude = magnitude * 10 + digit;
-      ++i;
-      ++count;
-    }
-  };
-  int whole = 0, fraction = 0;
-  digits(whole);
-  if (whole == 0) return amount_syntax::bad;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    digits(fraction);
-    if (fraction == 0) return amount_syntax::bad;
-  }
-  if (i != s.size()) return amount_syntax::bad;
-  if (too_large) return amount_syntax::too_large;
-  const auto value = static_cast<std::int64_t>(magnitude);
-  out = {negative ? -value : value, fraction};
-  return amount_syntax::ok;
-}
 
 // Drops the rows marked in `drop` from every column of `t` and renumbers the
 // rows in `row_of_id` (which names kept rows only).
@@ -522,13 +485,14 @@ struct transaction_reader {
   }
 
   void amount(const csv::field& f, std::int64_t& out) {
-    fast_amount a;
-    switch (parse_amount(f.text, a)) {
-      case amount_syntax::ok: place_amount(f, a.coefficient, a.scale, out); return;
-      case amount_syntax::too_large:
+    std::int64_t coefficient = 0;
+    int scale = 0;
+    switch (detail::parse_amount(f.text, coefficient, scale)) {
+      case detail::amount_syntax::ok: place_amount(f, coefficient, scale, out); return;
+      case detail::amount_syntax::too_large:
         errors.at(f, fmt::format("amount out of range: {} does not fit 64 bits", shown(f.text)));
         return;
-      case amount_syntax::bad: parse_number(f, "amount", errors); return;
+      case detail::amount_syntax::bad: parse_number(f, "amount", errors); return;
     }
   }
 };
