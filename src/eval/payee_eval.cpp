@@ -90,7 +90,9 @@ class payee_evaluator {
         diags_.add({severity::error, e.where, id, to_string(when), e.message});
         return out;
       } catch (const decimal_error& e) {
-        diags_.add({severity::error, {}, id, to_string(when), e.what()});
+        // No source place: an arithmetic failure (division by zero, scale
+        // limit) is about this payee and period.
+        diags_.payee_error(id, to_string(when), e.what());
         return out;
       }
     }
