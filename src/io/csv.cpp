@@ -201,8 +201,8 @@ status reader::read_record(record& out) {
         const std::uint32_t line = line_, column = column_at(p);
         skip_to_next_line();
         return fail(line, column, 1,
-                    "unexpected '\"' in an unquoted field (quote the whole field and double "
-                    "the quote: \"a\"\"b\")",
+                    "unexpected '\"' in an unquoted field (quote the whole field and write the "
+                    "quote twice: \"a\"\"b\")",
                     false);
       }
       if (p < n && b[p] == '\r' && !(p + 1 < n && b[p + 1] == '\n')) {

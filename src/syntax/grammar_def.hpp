@@ -418,7 +418,7 @@ ICM_SYNTAX_RULE(name_ref, ast::name_ref, "a name")
 ICM_SYNTAX_RULE(number, ast::number_literal, "a number")
 ICM_SYNTAX_RULE(percent, ast::percent_literal, "a percentage")
 ICM_SYNTAX_RULE(money, ast::money_literal, "an amount of money")
-ICM_SYNTAX_RULE(string_literal, ast::string_literal, "a string in double quotes")
+ICM_SYNTAX_RULE(string_literal, ast::string_literal, "a string in quotes (\"...\")")
 ICM_SYNTAX_RULE(date, ast::date_literal, "a date")
 ICM_SYNTAX_RULE(period, ast::period_literal, "a period (2026-Q2, 2026-03 or 2026)")
 ICM_SYNTAX_RULE(aggregate, ast::aggregate, "an aggregate")
@@ -568,7 +568,7 @@ auto const draw_kind = named("'recoverable' or 'guarantee'")[kw_text("recoverabl
 auto const draw_setting_def = kw("draw") > draw_kind > expression > -(kw("until") > period);
 auto const header_item_def = setting | plan_cap | draw_setting;
 auto const plan_header_def =
-    kw("plan") > named("the plan's name in double quotes")[string_literal] >
+    kw("plan") > named("the plan's name in quotes")[string_literal] >
     named("'{' after the plan's name")['{'] > *header_item >
     named("a plan setting (currency, period, year, precision, rounding, negative_totals, "
           "rollup, prorate, cap, draw) or '}'")['}'];
