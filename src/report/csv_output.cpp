@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <unistd.h>
 
@@ -83,29 +84,40 @@ std::string format_control_totals(const control_totals& c) {
   return s;
 }
 
-bool write_file_atomically(const std::string& path, const std::string& content, diagnostics& diags) {
+namespace {
+
+// Writes `content` next to `target` under a temporary name; returns that
+// name, or nothing (with a diagnostic, and no file left) when the write
+// failed. Renaming it into place is the caller's step, so that several files
+// can be completed before any of them replaces an older one.
+std::optional<std::filesystem::path> write_temporary(const std::filesystem::path& target,
+                                                     const std::string& content, diagnostics& diags) {
   namespace fs = std::filesystem;
-  const fs::path target(path);
   const fs::path tmp = target.parent_path() / fmt::format(".{}.tmp{}", target.filename().string(), ::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << content;
-    out.flush();
-    if (!out) {
-      diags.error({path, 0, 0, 0}, "cannot write the file (disk full or no permission?)");
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      return false;
-    }
-  }
+  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+  out << content;
+  out.flush();
+  if (out) return tmp;
+  diags.error({target.string(), 0, 0, 0}, "cannot write the file (disk full or no permission?)");
   std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    diags.error({path, 0, 0, 0}, fmt::format("cannot move the file into place: {}", ec.message()));
-    fs::remove(tmp, ec);
-    return false;
-  }
-  return true;
+  fs::remove(tmp, ec);
+  return std::nullopt;
+}
+
+bool move_into_place(const std::filesystem::path& tmp, const std::filesystem::path& target, diagnostics& diags) {
+  std::error_code ec;
+  std::filesystem::rename(tmp, target, ec);
+  if (!ec) return true;
+  diags.error({target.string(), 0, 0, 0}, fmt::format("cannot move the file into place: {}", ec.message()));
+  std::filesystem::remove(tmp, ec);
+  return false;
+}
+
+}  // namespace
+
+bool write_file_atomically(const std::string& path, const std::string& content, diagnostics& diags) {
+  auto tmp = write_temporary(path, content, diags);
+  return tmp && move_into_place(*tmp, path, diags);
 }
 
 bool write_outputs(const run_result& result, const std::string& directory, diagnostics& diags) {
@@ -127,28 +139,16 @@ bool write_outputs(const run_result& result, const std::string& directory, diagn
   std::vector<fs::path> temps;
   bool ok = true;
   for (const auto& [name, content] : files) {
-    fs::path tmp = fs::path(directory) / fmt::format(".{}.tmp{}", name, ::getpid());
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << content;
-    out.flush();
-    temps.push_back(tmp);
-    if (!out) {
-      diags.error({(fs::path(directory) / name).string(), 0, 0, 0}, "cannot write the file (disk full or no permission?)");
+    auto tmp = write_temporary(fs::path(directory) / name, content, diags);
+    if (!tmp) {
       ok = false;
       break;
     }
+    temps.push_back(*tmp);
   }
-  if (ok) {
-    for (std::size_t i = 0; i < temps.size() && ok; ++i) {
-      fs::rename(temps[i], fs::path(directory) / files[i].first, ec);
-      if (ec) {
-        diags.error({(fs::path(directory) / files[i].first).string(), 0, 0, 0},
-                    fmt::format("cannot move the file into place: {}", ec.message()));
-        ok = false;
-      }
-    }
-  }
-  for (const auto& t : temps) fs::remove(t, ec);
+  for (std::size_t i = 0; ok && i < temps.size(); ++i)
+    ok = move_into_place(temps[i], fs::path(directory) / files[i].first, diags);
+  for (const auto& t : temps) fs::remove(t, ec);  // what was not moved
   return ok;
 }
 
