@@ -16,8 +16,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory per test, removed afterwards.
-class Dataset : public ::testing::Test {
+// A fresh directory per test, removed afterwards. Every test runs twice:
+// reading the files from that directory, and reading the same bytes from
+// memory (read_dataset over dataset_texts named like the directory), with
+// the same expected results and diagnostics, places included.
+class Dataset : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     static std::atomic<int> counter{0};
@@ -34,6 +37,7 @@ class Dataset : public ::testing::Test {
 
   void write(const std::string& name, const std::string& text) {
     std::ofstream(dir_ / name, std::ios::binary) << text;
+    texts_[name] = text;
   }
   // A valid minimal pair of required files, overridable per test.
   void write_basics() {
@@ -43,7 +47,20 @@ class Dataset : public ::testing::Test {
   }
   std::optional<icm::dataset> read() {
     diags_ = {};
-    return icm::read_dataset(dir_.string(), diags_);
+    if (!GetParam()) return icm::read_dataset(dir_.string(), diags_);
+    icm::dataset_texts texts;
+    texts.name = dir_.string();
+    const auto text = [&](const char* file) -> std::optional<std::string_view> {
+      auto it = texts_.find(file);
+      if (it == texts_.end()) return std::nullopt;
+      return it->second;
+    };
+    texts.payees = text("payees.csv");
+    texts.transactions = text("transactions.csv");
+    texts.quotas = text("quotas.csv");
+    texts.splits = text("splits.csv");
+    texts.fx = text("fx.csv");
+    return icm::read_dataset(texts, diags_);
   }
   std::string path(const std::string& file) const { return (dir_ / file).string(); }
 
@@ -64,6 +81,7 @@ class Dataset : public ::testing::Test {
   }
 
   fs::path dir_;
+  std::map<std::string, std::string> texts_;  // what write() put on disk
   icm::diagnostics diags_;
 };
 
@@ -115,7 +133,7 @@ TEST(StringPool, InternAllMatchesIntern) {
   EXPECT_EQ(batch.size(), 3001u);
 }
 
-TEST_F(Dataset, ReadsAllFiveFilesIntoColumns) {
+TEST_P(Dataset, ReadsAllFiveFilesIntoColumns) {
   write("payees.csv",
         "payee_id,name,manager_id,plan,hire_date,end_date,target_incentive,region\n"
         "M1,Mia,,ae,2025-01-01,,20000.00,west\n"
@@ -194,7 +212,7 @@ TEST_F(Dataset, ReadsAllFiveFilesIntoColumns) {
   EXPECT_EQ(ds->fx.line[0], 2u);
 }
 
-TEST_F(Dataset, OptionalFilesMayBeAbsentAndHeaderOnlyIsEmpty) {
+TEST_P(Dataset, OptionalFilesMayBeAbsentAndHeaderOnlyIsEmpty) {
   write("payees.csv", "payee_id\nP1\n");
   write("transactions.csv", "txn_id,date,payee_id,amount\n");
   write("quotas.csv", "payee_id,period,amount\n");
@@ -207,7 +225,7 @@ TEST_F(Dataset, OptionalFilesMayBeAbsentAndHeaderOnlyIsEmpty) {
   EXPECT_FALSE(ds->transactions.has_currency_column);
 }
 
-TEST_F(Dataset, QuotaMetricColumn) {
+TEST_P(Dataset, QuotaMetricColumn) {
   write_basics();
   write("quotas.csv", "payee_id,period,metric,amount\nP1,2026-Q1,new_logos,3\nP1,2026-Q1,,100\n");
   auto ds = read();
@@ -216,21 +234,21 @@ TEST_F(Dataset, QuotaMetricColumn) {
   EXPECT_EQ(ds->strings.view(ds->quotas.metric[1]), "quota");
 }
 
-TEST_F(Dataset, ReportsMissingRequiredFile) {
+TEST_P(Dataset, ReportsMissingRequiredFile) {
   write("payees.csv", "payee_id\nP1\n");
   EXPECT_FALSE(read());
   expect_error("transactions.csv", 0, 0,
                "file not found (a data set needs payees.csv and transactions.csv)");
 }
 
-TEST_F(Dataset, ReportsMissingDirectory) {
+TEST_P(Dataset, ReportsMissingDirectory) {
   diags_ = {};
   EXPECT_FALSE(icm::read_dataset((dir_ / "nope").string(), diags_));
   ASSERT_EQ(diags_.size(), 1u);
   EXPECT_EQ(diags_.items()[0].message, "data directory not found");
 }
 
-TEST_F(Dataset, ReportsEmptyFile) {
+TEST_P(Dataset, ReportsEmptyFile) {
   write_basics();
   write("payees.csv", "");
   EXPECT_FALSE(read());
@@ -239,7 +257,7 @@ TEST_F(Dataset, ReportsEmptyFile) {
   EXPECT_EQ(diags_.error_count(), 1u);
 }
 
-TEST_F(Dataset, ReportsMissingRequiredColumn) {
+TEST_P(Dataset, ReportsMissingRequiredColumn) {
   write_basics();
   write("transactions.csv", "txn_id,date,payee,amount\nT1,2026-01-10,P1,1\n");
   EXPECT_FALSE(read());
@@ -248,7 +266,7 @@ TEST_F(Dataset, ReportsMissingRequiredColumn) {
                "amount; found txn_id, date, payee, amount)");
 }
 
-TEST_F(Dataset, ReportsBadNumberAtTheOffendingByte) {
+TEST_P(Dataset, ReportsBadNumberAtTheOffendingByte) {
   write_basics();
   write("transactions.csv", "txn_id,date,payee_id,amount\nT1,2026-01-10,P1,12.3x\n");
   EXPECT_FALSE(read());
@@ -257,7 +275,7 @@ TEST_F(Dataset, ReportsBadNumberAtTheOffendingByte) {
                "number");
 }
 
-TEST_F(Dataset, ReportsBadNumberInQuotedField) {
+TEST_P(Dataset, ReportsBadNumberInQuotedField) {
   write_basics();
   write("quotas.csv", "payee_id,period,amount\nP1,2026-Q1,\"1,000\"\n");
   EXPECT_FALSE(read());
@@ -267,14 +285,14 @@ TEST_F(Dataset, ReportsBadNumberInQuotedField) {
                "of the number");
 }
 
-TEST_F(Dataset, ReportsEmptyAmount) {
+TEST_P(Dataset, ReportsEmptyAmount) {
   write_basics();
   write("transactions.csv", "txn_id,date,payee_id,amount\nT1,2026-01-10,P1,\n");
   EXPECT_FALSE(read());
   expect_error("transactions.csv", 2, 18, "expected a number for amount, found an empty field");
 }
 
-TEST_F(Dataset, ReportsBadDate) {
+TEST_P(Dataset, ReportsBadDate) {
   write_basics();
   write("transactions.csv", "txn_id,date,payee_id,amount\nT1,2026-02-30,P1,1\n");
   EXPECT_FALSE(read());
@@ -282,7 +300,7 @@ TEST_F(Dataset, ReportsBadDate) {
                "bad date '2026-02-30' for date: expected YYYY-MM-DD (a real calendar day)");
 }
 
-TEST_F(Dataset, ReportsBadHireDateAndEndBeforeHire) {
+TEST_P(Dataset, ReportsBadHireDateAndEndBeforeHire) {
   write("payees.csv",
         "payee_id,hire_date,end_date\nP1,2026-1-1,\nP2,2026-03-01,2026-02-01\n");
   write("transactions.csv", "txn_id,date,payee_id,amount\n");
@@ -292,7 +310,7 @@ TEST_F(Dataset, ReportsBadHireDateAndEndBeforeHire) {
   expect_error("payees.csv", 3, 15, "end_date 2026-02-01 is before hire_date 2026-03-01");
 }
 
-TEST_F(Dataset, ReportsBadPeriod) {
+TEST_P(Dataset, ReportsBadPeriod) {
   write_basics();
   write("quotas.csv", "payee_id,period,amount\nP1,2026-Q5,100\n");
   EXPECT_FALSE(read());
@@ -301,7 +319,7 @@ TEST_F(Dataset, ReportsBadPeriod) {
                "(2026-03)");
 }
 
-TEST_F(Dataset, ReportsWrongFieldCount) {
+TEST_P(Dataset, ReportsWrongFieldCount) {
   write_basics();
   write("transactions.csv",
         "txn_id,date,payee_id,amount\nT1,2026-01-10,P1,1,extra\nT2,2026-01-10,P1,2\n");
@@ -310,7 +328,7 @@ TEST_F(Dataset, ReportsWrongFieldCount) {
   EXPECT_EQ(diags_.error_count(), 1u);
 }
 
-TEST_F(Dataset, ReportsUnbalancedQuote) {
+TEST_P(Dataset, ReportsUnbalancedQuote) {
   write_basics();
   write("transactions.csv", "txn_id,date,payee_id,amount\nT1,2026-01-10,\"P1,1\n");
   EXPECT_FALSE(read());
@@ -318,7 +336,7 @@ TEST_F(Dataset, ReportsUnbalancedQuote) {
                "unbalanced quote: this quoted field has no closing quote");
 }
 
-TEST_F(Dataset, ReportsCharacterAfterClosingQuote) {
+TEST_P(Dataset, ReportsCharacterAfterClosingQuote) {
   write_basics();
   write("transactions.csv", "txn_id,date,payee_id,amount\nT1,2026-01-10,\"P1\"x,1\n");
   EXPECT_FALSE(read());
@@ -327,7 +345,7 @@ TEST_F(Dataset, ReportsCharacterAfterClosingQuote) {
                "is written \"\")");
 }
 
-TEST_F(Dataset, ReportsDuplicateTxnIdWithFirstLine) {
+TEST_P(Dataset, ReportsDuplicateTxnIdWithFirstLine) {
   write_basics();
   write("transactions.csv",
         "txn_id,date,payee_id,amount\nT1,2026-01-10,P1,1\nT2,2026-01-10,P1,1\n"
@@ -336,7 +354,7 @@ TEST_F(Dataset, ReportsDuplicateTxnIdWithFirstLine) {
   expect_error("transactions.csv", 4, 1, "duplicate txn_id 'T1' (first on line 2)");
 }
 
-TEST_F(Dataset, DuplicateTxnIdWithEscapedQuotes) {
+TEST_P(Dataset, DuplicateTxnIdWithEscapedQuotes) {
   write_basics();
   write("transactions.csv",
         "txn_id,date,payee_id,amount\n\"T\"\"1\",2026-01-10,P1,1\nT2,2026-01-10,P1,1\n"
@@ -352,21 +370,21 @@ TEST_F(Dataset, DuplicateTxnIdWithEscapedQuotes) {
   EXPECT_EQ(ds->splits.txn[0], 0u);
 }
 
-TEST_F(Dataset, ReportsDuplicatePayeeId) {
+TEST_P(Dataset, ReportsDuplicatePayeeId) {
   write("payees.csv", "payee_id\nP1\nP1\n");
   write("transactions.csv", "txn_id,date,payee_id,amount\n");
   EXPECT_FALSE(read());
   expect_error("payees.csv", 3, 1, "duplicate payee_id 'P1' (first on line 2)");
 }
 
-TEST_F(Dataset, ReportsUnknownPayeeInTransaction) {
+TEST_P(Dataset, ReportsUnknownPayeeInTransaction) {
   write_basics();
   write("transactions.csv", "txn_id,date,payee_id,amount\nT1,2026-01-10,P9,1\n");
   EXPECT_FALSE(read());
   expect_error("transactions.csv", 2, 15, "unknown payee_id 'P9': no such payee_id in payees.csv");
 }
 
-TEST_F(Dataset, ReportsUnknownPayeeInSplit) {
+TEST_P(Dataset, ReportsUnknownPayeeInSplit) {
   write_basics();
   write("splits.csv", "txn_id,payee_id,share\nT1,P1,0.5\nT1,PX,0.5\n");
   EXPECT_FALSE(read());
@@ -375,14 +393,14 @@ TEST_F(Dataset, ReportsUnknownPayeeInSplit) {
   EXPECT_EQ(diags_.error_count(), 1u);
 }
 
-TEST_F(Dataset, ReportsUnknownPayeeInQuota) {
+TEST_P(Dataset, ReportsUnknownPayeeInQuota) {
   write_basics();
   write("quotas.csv", "payee_id,period,amount\nP7,2026-Q1,100\n");
   EXPECT_FALSE(read());
   expect_error("quotas.csv", 2, 1, "unknown payee_id 'P7': no such payee_id in payees.csv");
 }
 
-TEST_F(Dataset, ReportsUnknownManager) {
+TEST_P(Dataset, ReportsUnknownManager) {
   write("payees.csv", "payee_id,manager_id\nP1,BOSS\nP2,P1\n");
   write("transactions.csv", "txn_id,date,payee_id,amount\n");
   EXPECT_FALSE(read());
@@ -390,7 +408,7 @@ TEST_F(Dataset, ReportsUnknownManager) {
   EXPECT_EQ(diags_.error_count(), 1u);
 }
 
-TEST_F(Dataset, ManagerMayAppearAfterItsReports) {
+TEST_P(Dataset, ManagerMayAppearAfterItsReports) {
   write("payees.csv", "payee_id,manager_id\nP1,M1\nM1,\n");
   write("transactions.csv", "txn_id,date,payee_id,amount\n");
   auto ds = read();
@@ -398,7 +416,7 @@ TEST_F(Dataset, ManagerMayAppearAfterItsReports) {
   EXPECT_EQ(ds->payees.manager[0], 1u);
 }
 
-TEST_F(Dataset, ReportsSplitShareOutsideZeroToOne) {
+TEST_P(Dataset, ReportsSplitShareOutsideZeroToOne) {
   write_basics();
   write("splits.csv", "txn_id,payee_id,share\nT1,P1,0\nT2,P1,1.5\nT2,P2,-0.5\n");
   EXPECT_FALSE(read());
@@ -408,7 +426,7 @@ TEST_F(Dataset, ReportsSplitShareOutsideZeroToOne) {
   EXPECT_EQ(diags_.error_count(), 3u);
 }
 
-TEST_F(Dataset, ReportsTwoSplitRowsForOnePayee) {
+TEST_P(Dataset, ReportsTwoSplitRowsForOnePayee) {
   write_basics();
   write("splits.csv", "txn_id,payee_id,share\nT1,P1,0.5\nT1,P1,0.5\n");
   EXPECT_FALSE(read());
@@ -418,7 +436,7 @@ TEST_F(Dataset, ReportsTwoSplitRowsForOnePayee) {
   EXPECT_EQ(diags_.error_count(), 1u);
 }
 
-TEST_F(Dataset, ReportsSharesNotSummingToOne) {
+TEST_P(Dataset, ReportsSharesNotSummingToOne) {
   write_basics();
   write("splits.csv",
         "txn_id,payee_id,share\nT1,P1,0.6\nT2,P1,1\nT1,P2,0.3\nT1,M1,0.0999999999\n");
@@ -429,7 +447,7 @@ TEST_F(Dataset, ReportsSharesNotSummingToOne) {
   EXPECT_EQ(diags_.error_count(), 1u);
 }
 
-TEST_F(Dataset, SharesSummingToExactlyOneAtAnyScale) {
+TEST_P(Dataset, SharesSummingToExactlyOneAtAnyScale) {
   write_basics();
   write("splits.csv",
         "txn_id,payee_id,share\nT1,P1,0.3333333333\nT1,P2,0.3333333333\nT1,M1,0.3333333334\n");
@@ -438,14 +456,14 @@ TEST_F(Dataset, SharesSummingToExactlyOneAtAnyScale) {
   EXPECT_EQ(ds->splits.size(), 3u);
 }
 
-TEST_F(Dataset, ReportsUnknownTxnIdInSplits) {
+TEST_P(Dataset, ReportsUnknownTxnIdInSplits) {
   write_basics();
   write("splits.csv", "txn_id,payee_id,share\nT9,P1,1\n");
   EXPECT_FALSE(read());
   expect_error("splits.csv", 2, 1, "unknown txn_id 'T9': no such txn_id in transactions.csv");
 }
 
-TEST_F(Dataset, ReportsDuplicateQuota) {
+TEST_P(Dataset, ReportsDuplicateQuota) {
   write_basics();
   write("quotas.csv",
         "payee_id,period,amount\nP1,2026-Q1,100\nP1,2026-Q2,100\nP1,2026-Q1,200\n");
@@ -455,14 +473,14 @@ TEST_F(Dataset, ReportsDuplicateQuota) {
                "2)");
 }
 
-TEST_F(Dataset, ReportsDuplicateFxRate) {
+TEST_P(Dataset, ReportsDuplicateFxRate) {
   write_basics();
   write("fx.csv", "currency,period,rate\nEUR,2026-Q1,1.08\nGBP,2026-Q1,1.27\nEUR,2026-Q1,1.09\n");
   EXPECT_FALSE(read());
   expect_error("fx.csv", 4, 1, "duplicate fx rate for EUR in 2026-Q1 (first on line 2)");
 }
 
-TEST_F(Dataset, ReportsBadCurrencyAndRate) {
+TEST_P(Dataset, ReportsBadCurrencyAndRate) {
   write_basics();
   write("fx.csv", "currency,period,rate\neur,2026-Q1,1.08\nGBP,2026-Q1,0\n");
   EXPECT_FALSE(read());
@@ -471,7 +489,7 @@ TEST_F(Dataset, ReportsBadCurrencyAndRate) {
   expect_error("fx.csv", 3, 13, "rate 0 must be positive (plan-currency units per unit of GBP)");
 }
 
-TEST_F(Dataset, RescalesEarlierAmountsAndReportsOutOfRange) {
+TEST_P(Dataset, RescalesEarlierAmountsAndReportsOutOfRange) {
   write_basics();
   // 9e17 fits an int64 at scale 0, but not once a 2-digit fraction appears.
   write("transactions.csv",
@@ -483,7 +501,7 @@ TEST_F(Dataset, RescalesEarlierAmountsAndReportsOutOfRange) {
                "fits 64 bits");
 }
 
-TEST_F(Dataset, ReportsAmountBeyondInt64) {
+TEST_P(Dataset, ReportsAmountBeyondInt64) {
   write_basics();
   write("transactions.csv",
         "txn_id,date,payee_id,amount\nT1,2026-01-10,P1,99999999999999999999.5\n");
@@ -492,7 +510,7 @@ TEST_F(Dataset, ReportsAmountBeyondInt64) {
                "amount out of range: '99999999999999999999.5' does not fit 64 bits");
 }
 
-TEST_F(Dataset, AmountRescalingKeepsValues) {
+TEST_P(Dataset, AmountRescalingKeepsValues) {
   write_basics();
   write("transactions.csv",
         "txn_id,date,payee_id,amount\nT1,2026-01-10,P1,7\nT2,2026-01-10,P1,-0.5\n"
@@ -505,7 +523,7 @@ TEST_F(Dataset, AmountRescalingKeepsValues) {
   EXPECT_EQ(t.amount_of(4).to_string(), "-1234.567");
 }
 
-TEST_F(Dataset, CapsErrorsPerFile) {
+TEST_P(Dataset, CapsErrorsPerFile) {
   write("payees.csv", "payee_id\nP1\n");
   std::string txns = "txn_id,date,payee_id,amount\n";
   for (int i = 0; i < 60; ++i) txns += "T" + std::to_string(i) + ",2026-01-01,P1,bad\n";
@@ -515,7 +533,7 @@ TEST_F(Dataset, CapsErrorsPerFile) {
   expect_error("transactions.csv", 0, 0, "and 10 more errors in this file");
 }
 
-TEST_F(Dataset, KeepsGoingAcrossFiles) {
+TEST_P(Dataset, KeepsGoingAcrossFiles) {
   write_basics();
   write("transactions.csv",
         "txn_id,date,payee_id,amount\nT1,2026-13-10,P1,1\nT2,2026-01-10,P1,x\n");
@@ -528,7 +546,7 @@ TEST_F(Dataset, KeepsGoingAcrossFiles) {
   EXPECT_EQ(diags_.error_count(), 3u);
 }
 
-TEST_F(Dataset, WarnsAboutUnusedColumnsInFixedFiles) {
+TEST_P(Dataset, WarnsAboutUnusedColumnsInFixedFiles) {
   write_basics();
   write("fx.csv", "currency,period,rate,source\nEUR,2026-Q1,1.08,ECB\n");
   auto ds = read();
@@ -538,7 +556,7 @@ TEST_F(Dataset, WarnsAboutUnusedColumnsInFixedFiles) {
   EXPECT_EQ(diags_.items()[0].where.column, 22u);
 }
 
-TEST_F(Dataset, HeadlineNamesFileLineAndColumn) {
+TEST_P(Dataset, HeadlineNamesFileLineAndColumn) {
   write_basics();
   write("transactions.csv", "txn_id,date,payee_id,amount\nT1,2026-01-10,P9,1\n");
   EXPECT_FALSE(read());
@@ -548,7 +566,7 @@ TEST_F(Dataset, HeadlineNamesFileLineAndColumn) {
                 ":2:15: error: unknown payee_id 'P9': no such payee_id in payees.csv");
 }
 
-TEST_F(Dataset, ShippedReferenceDataReadsCleanly) {
+TEST_P(Dataset, ShippedReferenceDataReadsCleanly) {
   icm::diagnostics diags;
   auto ds = icm::read_dataset(std::string(ICM_SOURCE_DIR) + "/rules/data/reference", diags);
   ASSERT_TRUE(ds) << icm::render(diags);
@@ -558,5 +576,8 @@ TEST_F(Dataset, ShippedReferenceDataReadsCleanly) {
   EXPECT_EQ(ds->transactions.amount_scale, 2);
   EXPECT_TRUE(ds->transactions.attribute("product"));
 }
+
+INSTANTIATE_TEST_SUITE_P(FromDiskAndMemory, Dataset, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "memory" : "disk"; });
 
 }  // namespace

@@ -199,4 +199,23 @@ struct read_options {
 std::optional<dataset> read_dataset(const std::string& directory, diagnostics& diags,
                                     const read_options& options = {});
 
+// The same five files with their bytes already in memory: a data set
+// received over the network, pulled from a database export or built by a
+// test. A file left nullopt is absent (payees and transactions are
+// required). The texts need to live only for the call; the dataset keeps
+// copies of what it uses. Diagnostics name the files "<name>/payees.csv" and
+// so on, with lines and columns as for files on disk.
+struct dataset_texts {
+  std::string name = "memory";
+  std::optional<std::string_view> payees;
+  std::optional<std::string_view> transactions;
+  std::optional<std::string_view> quotas;
+  std::optional<std::string_view> splits;
+  std::optional<std::string_view> fx;
+};
+
+std::optional<dataset> read_dataset(const dataset_texts& texts, diagnostics& diags,
+                                    const read_options& options = {});
+
 }  // namespace icm
+

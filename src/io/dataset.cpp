@@ -82,6 +82,12 @@ class file_errors {
 
 enum class presence { required, optional };
 
+// The in-memory bytes of one file, or null when reading from disk.
+const std::optional<std::string_view>* source(const dataset_texts* memory,
+                                               std::optional<std::string_view> dataset_texts::*file) {
+  return memory != nullptr ? &(memory->*file) : nullptr;
+}
+
 // One CSV file: its bytes, its header and a cursor over its good records.
 class table_input {
  public:
@@ -90,7 +96,20 @@ class table_input {
 
   // Reads the file and its header. False when the file is absent (an error
   // only when required) or unreadable; the reasons are reported.
-  bool open(presence need) {
+  //
+  // `given` set: the file's bytes are already in memory (read_dataset over
+  // dataset_texts) and nullopt in it means the file is absent; no file system
+  // access at all.
+  bool open(presence need, const std::optional<std::string_view>* given = nullptr) {
+    if (given != nullptr) {
+      if (!given->has_value()) {
+        if (need == presence::required)
+          errors_.whole_file("file not found (a data set needs payees.csv and transactions.csv)");
+        return false;
+      }
+      text_ = **given;
+      return read_header();
+    }
     const std::string& path = errors_.path();
     std::error_code ec;
     if (!fs::exists(path, ec)) {
@@ -102,27 +121,7 @@ class table_input {
       errors_.whole_file("cannot read the file");
       return false;
     }
-    reader_.emplace(text_, csv::options{options_.max_field_length});
-    if (reader_->read_header(header_) != csv::status::record) {
-      report(reader_->last_error());
-      return false;
-    }
-    bool ok = true;
-    for (std::uint32_t i = 0; i < header_.size(); ++i) {
-      const csv::field& f = header_[i];
-      names_.emplace_back(f.text);
-      if (f.text.empty()) {
-        errors_.at(f, fmt::format("empty column name in column {}", i + 1));
-        ok = false;
-      }
-      for (std::uint32_t j = 0; j < i; ++j) {
-        if (!f.text.empty() && header_[j].text == f.text) {
-          errors_.at(f, fmt::format("duplicate column {} (also column {})", shown(f.text), j + 1));
-          ok = false;
-        }
-      }
-    }
-    return ok;
+    return read_header();
   }
 
   // 0-based index of a column, or -1.
@@ -197,6 +196,31 @@ class table_input {
   bool complete() const noexcept { return complete_; }
 
  private:
+  // Starts the CSV reader on text_ and checks the header's column names.
+  bool read_header() {
+    reader_.emplace(text_, csv::options{options_.max_field_length});
+    if (reader_->read_header(header_) != csv::status::record) {
+      report(reader_->last_error());
+      return false;
+    }
+    bool ok = true;
+    for (std::uint32_t i = 0; i < header_.size(); ++i) {
+      const csv::field& f = header_[i];
+      names_.emplace_back(f.text);
+      if (f.text.empty()) {
+        errors_.at(f, fmt::format("empty column name in column {}", i + 1));
+        ok = false;
+      }
+      for (std::uint32_t j = 0; j < i; ++j) {
+        if (!f.text.empty() && header_[j].text == f.text) {
+          errors_.at(f, fmt::format("duplicate column {} (also column {})", shown(f.text), j + 1));
+          ok = false;
+        }
+      }
+    }
+    return ok;
+  }
+
   // Maps the file (no copy out of the page cache); an empty file or a failed
   // map falls back to reading it into a string.
   bool read_whole(const std::string& path) {
@@ -357,10 +381,13 @@ std::optional<std::uint32_t> payee_reference(const csv::field& f, const payee_lo
 
 // ---- payees.csv -------------------------------------------------------------
 
-bool read_payees(dataset& ds, diagnostics& diags, const read_options& options) {
+bool read_payees(dataset& ds, diagnostics& diags, const read_options& options,
+                 const dataset_texts* memory) {
   file_errors errors(diags, ds.file_path("payees.csv"), options.max_errors_per_file);
   table_input in(errors, options);
-  if (!in.open(presence::required) || !in.require({"payee_id"})) return false;
+  if (!in.open(presence::required, source(memory, &dataset_texts::payees)) ||
+      !in.require({"payee_id"}))
+    return false;
 
   const int c_id = in.column("payee_id"), c_manager = in.column("manager_id"),
             c_hire = in.column("hire_date"), c_end = in.column("end_date"),
@@ -498,10 +525,11 @@ struct transaction_reader {
 };
 
 bool read_transactions(dataset& ds, diagnostics& diags, const read_options& options,
-                       bool payees_known, std::vector<std::uint32_t>& txn_row_of_id) {
+                       const dataset_texts* memory, bool payees_known, std::vector<std::uint32_t>& txn_row_of_id) {
   file_errors errors(diags, ds.file_path("transactions.csv"), options.max_errors_per_file);
   table_input in(errors, options);
-  if (!in.open(presence::required) || !in.require({"txn_id", "date", "payee_id", "amount"}))
+  if (!in.open(presence::required, source(memory, &dataset_texts::transactions)) ||
+      !in.require({"txn_id", "date", "payee_id", "amount"}))
     return false;
 
   const int c_id = in.column("txn_id"), c_date = in.column("date"),
@@ -631,10 +659,10 @@ bool read_transactions(dataset& ds, diagnostics& diags, const read_options& opti
 // ---- quotas.csv -------------------------------------------------------------
 
 void read_quotas(dataset& ds, diagnostics& diags, const read_options& options,
-                 bool payees_known) {
+                 const dataset_texts* memory, bool payees_known) {
   file_errors errors(diags, ds.file_path("quotas.csv"), options.max_errors_per_file);
   table_input in(errors, options);
-  if (!in.open(presence::optional)) return;
+  if (!in.open(presence::optional, source(memory, &dataset_texts::quotas))) return;
   in.warn_unused({"payee_id", "period", "amount", "metric"});
   if (!in.require({"payee_id", "period", "amount"})) return;
 
@@ -671,11 +699,11 @@ void read_quotas(dataset& ds, diagnostics& diags, const read_options& options,
 // ---- splits.csv -------------------------------------------------------------
 
 void read_splits(dataset& ds, diagnostics& diags, const read_options& options,
-                 bool payees_known, bool txns_known,
+                 const dataset_texts* memory, bool payees_known, bool txns_known,
                  const std::vector<std::uint32_t>& txn_row_of_id) {
   file_errors errors(diags, ds.file_path("splits.csv"), options.max_errors_per_file);
   table_input in(errors, options);
-  if (!in.open(presence::optional)) return;
+  if (!in.open(presence::optional, source(memory, &dataset_texts::splits))) return;
   in.warn_unused({"txn_id", "payee_id", "share"});
   if (!in.require({"txn_id", "payee_id", "share"})) return;
 
@@ -759,10 +787,11 @@ void read_splits(dataset& ds, diagnostics& diags, const read_options& options,
 
 // ---- fx.csv -----------------------------------------------------------------
 
-void read_fx(dataset& ds, diagnostics& diags, const read_options& options) {
+void read_fx(dataset& ds, diagnostics& diags, const read_options& options,
+             const dataset_texts* memory) {
   file_errors errors(diags, ds.file_path("fx.csv"), options.max_errors_per_file);
   table_input in(errors, options);
-  if (!in.open(presence::optional)) return;
+  if (!in.open(presence::optional, source(memory, &dataset_texts::fx))) return;
   in.warn_unused({"currency", "period", "rate"});
   if (!in.require({"currency", "period", "rate"})) return;
 
@@ -823,9 +852,31 @@ std::string dataset::file_path(std::string_view file) const {
   return fmt::format("{}/{}", directory, file);
 }
 
+namespace {
+
+// Both entry points: `memory` null reads the files of ds.directory.
+std::optional<dataset> read_all(dataset ds, diagnostics& diags, const read_options& options,
+                                const dataset_texts* memory) {
+  const std::size_t errors_before = diags.error_count();
+  const bool payees_known = read_payees(ds, diags, options, memory);
+  std::vector<std::uint32_t> txn_row_of_id{no_payee};  // id 0 ("") is never a txn_id
+  const bool txns_known = options.transactions &&
+                          read_transactions(ds, diags, options, memory, payees_known, txn_row_of_id);
+  read_quotas(ds, diags, options, memory, payees_known);
+  if (options.transactions)
+    read_splits(ds, diags, options, memory, payees_known, txns_known, txn_row_of_id);
+  read_fx(ds, diags, options, memory);
+  if (diags.error_count() > errors_before) return std::nullopt;
+  std::stable_sort(ds.rejected.begin(), ds.rejected.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.file, a.line) < std::tie(b.file, b.line);
+  });
+  return ds;
+}
+
+}  // namespace
+
 std::optional<dataset> read_dataset(const std::string& directory, diagnostics& diags,
                                     const read_options& options) {
-  const std::size_t errors_before = diags.error_count();
   std::error_code ec;
   if (!fs::is_directory(directory, ec)) {
     diags.error({directory, 0, 0, 1}, "data directory not found");
@@ -833,18 +884,14 @@ std::optional<dataset> read_dataset(const std::string& directory, diagnostics& d
   }
   dataset ds;
   ds.directory = directory;
-  const bool payees_known = read_payees(ds, diags, options);
-  std::vector<std::uint32_t> txn_row_of_id{no_payee};  // id 0 ("") is never a txn_id
-  const bool txns_known =
-      options.transactions && read_transactions(ds, diags, options, payees_known, txn_row_of_id);
-  read_quotas(ds, diags, options, payees_known);
-  if (options.transactions) read_splits(ds, diags, options, payees_known, txns_known, txn_row_of_id);
-  read_fx(ds, diags, options);
-  if (diags.error_count() > errors_before) return std::nullopt;
-  std::stable_sort(ds.rejected.begin(), ds.rejected.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.file, a.line) < std::tie(b.file, b.line);
-  });
-  return ds;
+  return read_all(std::move(ds), diags, options, nullptr);
+}
+
+std::optional<dataset> read_dataset(const dataset_texts& texts, diagnostics& diags,
+                                    const read_options& options) {
+  dataset ds;
+  ds.directory = texts.name;
+  return read_all(std::move(ds), diags, options, &texts);
 }
 
 }  // namespace icm

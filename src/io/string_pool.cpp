@@ -13,7 +13,9 @@ namespace icm {
 
 namespace {
 constexpr std::size_t block_size = 64 * 1024;
-constexpr std::size_t initial_slots = 1024;  // a power of two
+// A power of two; small, because many pools stay small (lookups of a few
+// payees, a fuzzer input) and big ones are reserved or double as they grow.
+constexpr std::size_t initial_slots = 16;
 
 std::uint64_t mix(std::uint64_t x) noexcept {
   x ^= x >> 32;

@@ -6,21 +6,16 @@
 // and sum checks, error caps). Spec section 7: malformed data is a diagnostic
 // with its place, never a crash.
 //
-// The data set lives in one directory per process, created on the first call
-// and reused (only the files that change are written each time), so the
-// round trip through the file system stays cheap. The input replaces the
-// file its header names (transactions.csv unless the first line starts like
-// payees.csv, quotas.csv, splits.csv or fx.csv); the other four hold a small
-// valid data set that the input can refer to (payees P1, P2, transactions T1,
-// T2), so that references, splits sums and duplicates are exercised too.
-#include <unistd.h>  // getpid
-
+// The data set is read from memory (read_dataset over dataset_texts: the same
+// table reader as for files, no file system round trip, so thousands of
+// inputs a second). The input stands for the file its header names
+// (transactions.csv unless the first line starts like payees.csv,
+// quotas.csv, splits.csv or fx.csv); the other four hold a small valid data
+// set that the input can refer to (payees P1, P2, transactions T1, T2), so
+// that references, splits sums and duplicates are exercised too.
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint8_t
-#include <cstdio>       // std::FILE
-#include <cstdlib>      // std::atexit
-#include <filesystem>   // the temp directory
-#include <string>       // paths, text
+#include <optional>     // dataset_texts members
 #include <string_view>  // the input
 
 #include "icm/data.hpp"
@@ -28,8 +23,6 @@
 #include "icm/io/csv.hpp"
 
 namespace {
-
-namespace fs = std::filesystem;
 
 void check(bool ok) {
   if (!ok) __builtin_trap();
@@ -62,68 +55,44 @@ void tokenize(std::string_view text) {
 }
 
 struct data_file {
-  const char* name;
+  std::optional<std::string_view> icm::dataset_texts::*member;
   const char* header_start;  // how an input for this file begins
   const char* fixed;         // the content when the input is not this file
 };
 
 constexpr data_file files[] = {
-    {"payees.csv", "payee_id,",
+    {&icm::dataset_texts::payees, "payee_id,",
      "payee_id,name,manager_id,hire_date,end_date,target_incentive,region\n"
      "P1,Ann,,2025-01-01,,15000.00,west\n"
      "P2,Bob,P1,2025-06-01,2026-12-31,9000,east\n"},
-    {"quotas.csv", "payee_id,period",
+    {&icm::dataset_texts::quotas, "payee_id,period",
      "payee_id,period,amount\nP1,2026-Q1,100000.00\nP2,2026,250000\n"},
-    {"splits.csv", "txn_id,payee_id", "txn_id,payee_id,share\nT2,P1,0.5\nT2,P2,0.5\n"},
-    {"fx.csv", "currency,", "currency,period,rate\nEUR,2026-Q1,1.08\nEUR,2026-Q2,1.1\n"},
+    {&icm::dataset_texts::splits, "txn_id,payee_id", "txn_id,payee_id,share\nT2,P1,0.5\nT2,P2,0.5\n"},
+    {&icm::dataset_texts::fx, "currency,", "currency,period,rate\nEUR,2026-Q1,1.08\nEUR,2026-Q2,1.1\n"},
     // Last: the file an input goes to when no other header matches.
-    {"transactions.csv", "",
+    {&icm::dataset_texts::transactions, "",
      "txn_id,date,payee_id,amount,currency,product\n"
      "T1,2026-01-15,P1,1000.00,USD,saas\n"
      "T2,2026-02-01,P2,-250.5,EUR,hardware\n"},
 };
-constexpr std::size_t file_count = sizeof files / sizeof files[0];
-
-fs::path directory;
-std::size_t last_target = file_count;  // which file holds the previous input
-
-void remove_directory() {
-  std::error_code ec;
-  fs::remove_all(directory, ec);
-}
-
-void write(const fs::path& path, std::string_view text) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  check(f != nullptr);
-  check(std::fwrite(text.data(), 1, text.size(), f) == text.size());
-  std::fclose(f);
-}
 
 void read_as_dataset(std::string_view text) {
-  if (directory.empty()) {
-    directory = fs::temp_directory_path() / ("icm-fuzz-csv-" + std::to_string(::getpid()));
-    fs::create_directories(directory);
-    std::atexit(remove_directory);
-  }
-  std::size_t target = file_count - 1;
-  for (std::size_t i = 0; i + 1 < file_count; ++i) {
-    if (text.substr(0, std::string_view(files[i].header_start).size()) == files[i].header_start) {
-      target = i;
-      break;
+  icm::dataset_texts texts;
+  texts.name = "fuzz";
+  bool placed = false;
+  for (const data_file& f : files) {
+    const std::string_view start(f.header_start);
+    if (!placed && text.substr(0, start.size()) == start) {
+      texts.*f.member = text;
+      placed = true;
+    } else {
+      texts.*f.member = std::string_view(f.fixed);
     }
   }
-  for (std::size_t i = 0; i < file_count; ++i) {
-    if (i == target)
-      write(directory / files[i].name, text);
-    else if (i == last_target || last_target == file_count)
-      write(directory / files[i].name, files[i].fixed);
-  }
-  last_target = target;
-
   icm::diagnostics diags;
   icm::read_options options;
   options.max_field_length = 1u << 16;
-  auto data = icm::read_dataset(directory.string(), diags, options);
+  auto data = icm::read_dataset(texts, diags, options);
   if (!data) check(diags.has_errors());
   for (const auto& d : diags) check(!d.message.empty() && !d.headline().empty());
   (void)icm::render(diags, text);
