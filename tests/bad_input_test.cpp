@@ -506,7 +506,9 @@ TEST_F(BadInput, RejectsStillFailsOnStructuralAndOtherFileErrors) {
                               "2:1: error: unknown txn_id 'T99': no such txn_id in transactions.csv"));
 }
 
-// Without --rejects the same rows fail the run, every error listed.
+// Without --rejects the same rows fail the run, every error listed in line
+// order (the run streams transactions.csv; duplicates are found at its end
+// and merged in by line).
 TEST_F(BadInput, WithoutRejectsEveryBadRowIsAnError) {
   append("transactions.csv", bad_rows);
   const outcome o = run(root_ / "out");
@@ -518,8 +520,8 @@ TEST_F(BadInput, WithoutRejectsEveryBadRowIsAnError) {
                     "or the end of the number\n" +
                 t + ":7:29: error: expected 6 fields, found 5\n" +
                 t + ":8:15: error: unknown payee_id 'Z9': no such payee_id in payees.csv\n" +
-                t + ":10:18: error: amount out of range: '99999999999999999999' does not fit 64 bits\n" +
-                t + ":9:1: error: duplicate txn_id 'T1' (first on line 2)\n"
+                t + ":9:1: error: duplicate txn_id 'T1' (first on line 2)\n" +
+                t + ":10:18: error: amount out of range: '99999999999999999999' does not fit 64 bits\n"
                     "6 errors: nothing was written\n");
   EXPECT_FALSE(fs::exists(root_ / "out"));
 }

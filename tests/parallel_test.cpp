@@ -191,6 +191,16 @@ std::string stream_errors(const std::string& transactions, const std::string& sp
   auto r = icm::run_files(*plan, d.string(), diags, {2});
   std::string out;
   for (const auto& x : diags) out += x.headline() + "\n";
+  // The streaming reader and read_dataset report the same errors, places
+  // and words (the streaming one in line order).
+  icm::diagnostics whole;
+  (void)icm::read_dataset(d.string(), whole);
+  std::vector<std::string> streamed, read;
+  for (const auto& x : diags) streamed.push_back(x.headline());
+  for (const auto& x : whole) read.push_back(x.headline());
+  std::sort(streamed.begin(), streamed.end());
+  std::sort(read.begin(), read.end());
+  EXPECT_EQ(streamed, read);
   fs::remove_all(d);
   return r ? "ok\n" + out : out;
 }
@@ -204,9 +214,14 @@ TEST_F(fixture, streaming_reports_duplicates_and_bad_cells_with_their_place) {
   EXPECT_NE(bad.find("transactions.csv:3:14: error: unknown payee_id '9'"), std::string::npos) << bad;
   EXPECT_NE(bad.find("transactions.csv:4:18: error: bad number '5.x' for amount"), std::string::npos) << bad;
   auto fields = stream_errors(header + "a,2026-01-05,1,10.00\n");
-  EXPECT_NE(fields.find("transactions.csv:2:1: error: expected 5 fields, found 4"), std::string::npos) << fields;
+  EXPECT_NE(fields.find("transactions.csv:2:21: error: expected 5 fields, found 4"), std::string::npos) << fields;
   auto split = stream_errors(header + "a,2026-01-05,1,10.00,saas\n", "txn_id,payee_id,share\nzz,1,1\n");
   EXPECT_NE(split.find("splits.csv:2:1: error: unknown txn_id 'zz'"), std::string::npos) << split;
+  auto extra = stream_errors(header + "a,2026-01-05,1,10.00,saas,x\n\"b\",2026-01-05,1,1.00,\"saas\",\"y\"\n"
+                                      "\"c\",2026-01-05,1,1.00\n");
+  EXPECT_NE(extra.find("transactions.csv:2:27: error: expected 5 fields, found 6"), std::string::npos) << extra;
+  EXPECT_NE(extra.find("transactions.csv:3:30: error: expected 5 fields, found 6"), std::string::npos) << extra;
+  EXPECT_NE(extra.find("transactions.csv:4:22: error: expected 5 fields, found 4"), std::string::npos) << extra;
   auto quoted = stream_errors(header + "\"a\",2026-01-05,1,10.00,\"saas\"\n");
   EXPECT_EQ(quoted.substr(0, 3), "ok\n") << quoted;
 }

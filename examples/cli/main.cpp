@@ -37,7 +37,7 @@ constexpr command commands[] = {
      "      --rejects FILE  set bad transactions.csv rows (bad number or date, wrong field count,\n"
      "                      unknown payee, repeated txn_id) and their split rows aside into FILE\n"
      "                      (CSV: line,txn_id,reason) instead of failing; the control totals\n"
-     "                      count them as rejected. Without it the first bad row fails the run.",
+     "                      count them as rejected. Without it any bad row fails the run.",
      run_run},
     {"explain", "PLAN --data DIR --payee ID --period P [--json]", "explain one payee's payout", run_explain},
     {"validate", "--data DIR", "read a data set and print its control totals", run_validate},

@@ -129,14 +129,21 @@ int run_run(args_t args) {
   auto plan = load_plan(o.plan);
   if (!plan) return 1;
   icm::diagnostics diags;
-  icm::read_options read;
-  read.permissive = !o.rejects.empty();
-  auto data = icm::read_dataset(o.data, diags, read);
+  icm::run_options options;
+  options.threads = *threads;
+  std::optional<icm::dataset> data;  // set by a permissive run only
   std::optional<icm::run_result> result;
-  if (data) {
-    icm::run_options options;
-    options.threads = *threads;
-    result = icm::run(*plan, *data, diags, options);
+  if (o.rejects.empty()) {
+    // Streamed: memory grows with payees, not with transactions.
+    result = icm::run_files(*plan, o.data, diags, options);
+  } else {
+    // Setting rows aside needs the whole table (a later duplicate txn_id is
+    // only known as such once every row has been seen), so a permissive run
+    // reads the data set into memory first.
+    icm::read_options read;
+    read.permissive = true;
+    data = icm::read_dataset(o.data, diags, read);
+    if (data) result = icm::run(*plan, *data, diags, options);
   }
   if (!result) {
     print_diagnostics(diags);

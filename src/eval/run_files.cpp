@@ -346,7 +346,12 @@ struct txn_columns {
 // Blocks of transactions.csv cut at record boundaries, handed out under a lock.
 class block_source {
  public:
-  block_source(std::FILE* f, std::size_t block) : file_(f), block_(block) {}
+  // `longest`: the most bytes a valid record can have; past it (a missing
+  // line break, an unclosed quote) the source stops growing a block and
+  // hands out what it has as the last one, whose record then fails on the
+  // field-length check: memory stays bounded whatever the file holds.
+  block_source(std::FILE* f, std::size_t block, std::size_t longest)
+      : file_(f), block_(block), longest_(longest) {}
 
   // Fills `out` with the next whole records; false at the end. `first_line`
   // is the line number of its first byte.
@@ -363,6 +368,7 @@ class block_source {
         out.resize(have + got);
         if (got < block_) done_ = true;
       }
+      if (!done_ && out.size() > block_ + longest_) done_ = true;  // see the constructor
       const std::size_t cut = done_ ? out.size() : boundary(out);
       if (cut != npos) {
         carry_.assign(out, cut, std::string::npos);
@@ -402,6 +408,7 @@ class block_source {
   std::mutex mutex_;
   std::FILE* file_;
   std::size_t block_;
+  std::size_t longest_;
   std::string carry_;
   std::uint32_t line_ = 1;
   bool done_ = false;
@@ -412,7 +419,8 @@ class block_source {
 // go through the strict CSV reader. CSV errors go to on_error.
 template <typename OnRecord, typename OnError>
 void split_records(std::string_view block, std::uint32_t first_line, std::uint32_t expected,
-                   std::vector<csv::field>& fields, csv::record& rec, OnRecord&& on_record, OnError&& on_error) {
+                   std::size_t max_field, std::vector<csv::field>& fields, csv::record& rec, OnRecord&& on_record,
+                   OnError&& on_error) {
   std::size_t pos = 0;
   std::uint32_t line = first_line;
   while (pos < block.size()) {
@@ -430,9 +438,16 @@ void split_records(std::string_view block, std::uint32_t first_line, std::uint32
     // One pass over the line: commas split fields; a quote or a carriage
     // return sends the record to the strict reader.
     fields.clear();
-    bool plain = true;
+    bool plain = true, too_long = false;
     std::size_t f = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+      if (i - f > max_field) {  // the CSV reader's limit and message
+        on_error(line, static_cast<std::uint32_t>(f + 1), 1u,
+                 fmt::format("field too long: more than {} bytes", max_field));
+        too_long = true;
+        break;
+      }
+      if (i == text.size()) break;
       const char ch = text[i];
       if (ch == ',') {
         fields.push_back({text.substr(f, i - f), line, static_cast<std::uint32_t>(f + 1),
@@ -443,29 +458,35 @@ void split_records(std::string_view block, std::uint32_t first_line, std::uint32
         break;
       }
     }
+    if (too_long) {
+      pos = end + 1;
+      ++line;
+      continue;
+    }
     if (plain) {
       fields.push_back({text.substr(f), line, static_cast<std::uint32_t>(f + 1),
                         static_cast<std::uint32_t>(std::max<std::size_t>(text.size() - f, 1)), false});
-      if (fields.size() != expected)
-        on_error(line, 1u, static_cast<std::uint32_t>(text.size()),
+      if (fields.size() > expected) {  // placed as the CSV reader places it
+        const csv::field& extra = fields[expected];
+        on_error(line, extra.column, extra.length, fmt::format("expected {} fields, found {}", expected, fields.size()));
+      } else if (fields.size() < expected) {
+        on_error(line, static_cast<std::uint32_t>(text.size() + 1), 1u,
                  fmt::format("expected {} fields, found {}", expected, fields.size()));
-      else
+      } else
         on_record(fields, line);
       pos = end + 1;
       ++line;
       continue;
     }
     // Quoted fields: the strict reader, from this line to the end of the block.
-    csv::reader in(block.substr(pos));
+    // It checks the field count too, placing the error as read_dataset does.
+    csv::reader in(block.substr(pos), csv::options{max_field, expected});
     const auto st = in.next(rec);
     const std::size_t used = std::max<std::size_t>(in.position(), 1);
     if (st == csv::status::record) {
       fields.assign(rec.begin(), rec.end());
       for (auto& fl : fields) fl.line += line - 1;
-      if (fields.size() != expected)
-        on_error(line, 1u, 1u, fmt::format("expected {} fields, found {}", expected, fields.size()));
-      else
-        on_record(fields, line);
+      on_record(fields, line);
     } else if (st == csv::status::error) {
       const auto& e = in.last_error();
       on_error(e.line + line - 1, e.column, e.length, e.message);
@@ -593,7 +614,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
   // Stream.
   std::fseek(file, static_cast<long>(header_bytes), SEEK_SET);
   constexpr std::size_t block_bytes = std::size_t{2} << 20;
-  block_source source(file, block_bytes);
+  block_source source(file, block_bytes, (ropts.max_field_length + 3) * cols.count + 2);
   source.rewind(header_lines + 1);
   std::fseek(file, static_cast<long>(header_bytes), SEEK_SET);
   std::error_code ec;
@@ -719,7 +740,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
       auto on_error = [&](std::uint32_t line, std::uint32_t column, std::uint32_t length, std::string message) {
         error(line, column, length, std::move(message));
       };
-      split_records(w.block, first_line, cols.count, w.fields, w.rec, on_record, on_error);
+      split_records(w.block, first_line, cols.count, ropts.max_field_length, w.fields, w.rec, on_record, on_error);
       if (!reserved && !w.line.empty()) {
         // Size the hash partitions once from the file size and this block's rows.
         reserved = true;
@@ -822,7 +843,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     std::uint32_t first_line = 0;
     while (source.next(w.block, first_line)) {
       split_records(
-          w.block, first_line, cols.count, w.fields, w.rec,
+          w.block, first_line, cols.count, ropts.max_field_length, w.fields, w.rec,
           [&](const std::vector<csv::field>& f, std::uint32_t line) {
             const auto& id = f[static_cast<std::size_t>(cols.id)];
             if (id.text.empty() || !std::binary_search(suspects.begin(), suspects.end(), hash_text(id.text) | 1)) return;

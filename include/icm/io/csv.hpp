@@ -37,6 +37,9 @@ struct options {
   // A field longer than this (in raw bytes) is an error, so that a 1 GiB file
   // with no line break fails at once with a message instead of exhausting memory.
   std::size_t max_field_length = std::size_t{1} << 20;
+  // Fields every record must have, for a reader started after the header
+  // (a block of a file read in parts); 0: read_header sets it.
+  std::uint32_t expected_fields = 0;
 };
 
 struct field {
