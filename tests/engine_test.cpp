@@ -293,3 +293,45 @@ TEST(Language, RoundToAStepWithAModeAndAnExplicitQuotaUnit) {
   EXPECT_EQ(o.line("1", "2026", "down"), "2.50");
   EXPECT_EQ(o.line("1", "2026", "half"), "7.00");
 }
+
+// Credits are summed in int64 lanes per payee and period (crediting.hpp); a
+// sum beyond int64 spills into a wide value and stays exact, in memory and
+// streamed with several threads alike.
+TEST(Engine, SumsBeyondInt64StayExact) {
+  data_dir d;
+  d.file("payees.csv", "payee_id\n1\n2\n")
+      .file("transactions.csv",
+            "txn_id,date,payee_id,amount\n"
+            "T1,2026-01-05,1,40000000000000000.00\nT2,2026-01-06,1,40000000000000000.00\n"
+            "T3,2026-01-07,1,40000000000000000.01\nT4,2026-01-08,2,-0.01\nT5,2026-01-09,2,5.00\n");
+  const std::string plan_text =
+      "plan \"P\" { currency USD period year year 2026 }\ncredit 100%\n"
+      "measure credited = sum(credit)\nmeasure deals = count(credit)\n"
+      "measure biggest = max(credit)\nmeasure smallest = min(credit)\n"
+      "component c { pay credited * 1% }\n";
+  icm::diagnostics diags;
+  auto plan = icm::plan::parse(plan_text, "test.icm", diags);
+  ASSERT_TRUE(plan) << icm::render(diags);
+  auto data = icm::read_dataset(d.path(), diags);
+  ASSERT_TRUE(data) << icm::render(diags);
+  for (unsigned threads : {1u, 2u}) {
+    for (bool streamed : {false, true}) {
+      auto r = streamed ? icm::run_files(*plan, d.path(), diags, {threads}) : icm::run(*plan, *data, diags, {threads});
+      ASSERT_TRUE(r) << icm::render(diags);
+      std::map<std::string, std::string> m;
+      for (const auto& v : r->measures)
+        if (v.scope == "period") m[v.payee_id + " " + v.name] = v.value;
+      // 3 x 4e18 minor units: past INT64_MAX (9.2e18).
+      EXPECT_EQ(m["1 credited"], "120000000000000000.01");
+      EXPECT_EQ(m["1 deals"], "3");
+      EXPECT_EQ(m["1 biggest"], "40000000000000000.01");
+      EXPECT_EQ(m["1 smallest"], "40000000000000000.00");
+      EXPECT_EQ(m["2 credited"], "4.99");
+      EXPECT_EQ(m["2 smallest"], "-0.01");
+      std::string paid;
+      for (const auto& l : r->payouts)
+        if (l.payee_id == "1" && l.component == "c") paid = l.amount.to_string();
+      EXPECT_EQ(paid, "1200000000000000.00");
+    }
+  }
+}

@@ -170,6 +170,13 @@ credit_kernel::credit_kernel(const compile::compiled_plan& plan, const dataset& 
   for (std::uint32_t a = 0; a < plan.aggregates.size(); ++a) {
     filters_.emplace_back(plan.aggregates[a].filter, texts_, s.minor_digits);
     (filters_.back().empty() ? plain_aggregates_ : filtered_aggregates_).push_back(a);
+    switch (plan.aggregates[a].fn) {
+      case check::aggregate_fn::sum: lane_sum_ = true; break;
+      case check::aggregate_fn::count: lane_count_ = true; break;
+      case check::aggregate_fn::min: lane_min_ = lane_count_ = true; break;
+      case check::aggregate_fn::max: lane_max_ = lane_count_ = true; break;
+      case check::aggregate_fn::avg: lane_sum_ = lane_count_ = true; break;
+    }
   }
   const auto& ps = data.payees;
   payees_.resize(ps.size());
@@ -209,7 +216,11 @@ std::uint32_t credit_kernel::add_split_group(const std::vector<std::pair<std::ui
 
 credit_accumulator credit_kernel::make_accumulator(const currency_book& book) const {
   credit_accumulator acc;
-  acc.cells.resize(payees_.size() * period_count() * slots_);
+  const std::size_t cells = payees_.size() * period_count() * slots_;
+  if (lane_sum_) acc.sum.assign(cells, 0);
+  if (lane_count_) acc.count.assign(cells, 0);
+  if (lane_min_) acc.min.assign(cells, INT64_MAX);
+  if (lane_max_) acc.max.assign(cells, INT64_MIN);
   acc.book = &book;
   return acc;
 }
@@ -217,18 +228,25 @@ credit_accumulator credit_kernel::make_accumulator(const currency_book& book) co
 void credit_kernel::give(credit_accumulator& acc, const txn_chunk& c, std::size_t row, std::uint32_t payee,
                          int period, std::int64_t minor, bool rollup) const {
   ++acc.credits;
-  auto* cells = &acc.cells[(payee * period_count() + static_cast<std::size_t>(period)) * slots_];
-  auto add = [&](aggregate_cell& cell) {
-    cell.sum += minor;
-    ++cell.count;
-    cell.min = std::min(cell.min, minor);
-    cell.max = std::max(cell.max, minor);
+  const std::size_t base = (payee * period_count() + static_cast<std::size_t>(period)) * slots_;
+  auto add = [&](std::size_t i) {
+    if (lane_sum_) {
+      std::int64_t total;
+      if (__builtin_add_overflow(acc.sum[i], minor, &total)) {
+        acc.wide.emplace_back(i, acc.sum[i]);
+        total = minor;
+      }
+      acc.sum[i] = total;
+    }
+    if (lane_count_) ++acc.count[i];
+    if (lane_min_) acc.min[i] = std::min(acc.min[i], minor);
+    if (lane_max_) acc.max[i] = std::max(acc.max[i], minor);
   };
-  for (auto a : plain_aggregates_) add(cells[a]);
+  for (auto a : plain_aggregates_) add(base + a);
   if (!filtered_aggregates_.empty()) {
     const credit_view view{minor, rollup};
     for (auto a : filtered_aggregates_)
-      if (filters_[a].matches(c, row, view)) add(cells[a]);
+      if (filters_[a].matches(c, row, view)) add(base + a);
   }
 }
 
@@ -389,21 +407,18 @@ crediting_result credit_kernel::finish(std::vector<credit_accumulator>& parts, d
   crediting_result out;
   out.period_count = period_count();
   out.aggregate_count = slots_;
-  if (parts.empty()) {
-    out.cells.resize(payees_.size() * period_count() * slots_);
-  } else {
-    out.cells = std::move(parts[0].cells);
-    for (std::size_t t = 1; t < parts.size(); ++t) {
-      const auto& other = parts[t].cells;
-      for (std::size_t i = 0; i < out.cells.size(); ++i) {
-        auto& a = out.cells[i];
-        const auto& b = other[i];
-        a.sum += b.sum;
-        a.count += b.count;
-        a.min = std::min(a.min, b.min);
-        a.max = std::max(a.max, b.max);
-      }
+  // Lanes the plan does not use leave their field at its initial value
+  // (a count of 0 for a plan of sums: nothing reads it).
+  out.cells.resize(payees_.size() * period_count() * slots_);
+  for (const auto& part : parts) {
+    for (std::size_t i = 0; i < out.cells.size(); ++i) {
+      auto& a = out.cells[i];
+      if (lane_sum_) a.sum += part.sum[i];
+      if (lane_count_) a.count += part.count[i];
+      if (lane_min_) a.min = std::min(a.min, part.min[i]);
+      if (lane_max_) a.max = std::max(a.max, part.max[i]);
     }
+    for (const auto& [i, spilled] : part.wide) out.cells[i].sum += spilled;
   }
 
   int scale = 0;

@@ -151,7 +151,13 @@ struct currency_tally {
 
 // What one thread has folded in so far.
 struct credit_accumulator {
-  std::vector<aggregate_cell> cells;
+  // Aggregate lanes by (payee * periods + period) * aggregates + slot, each
+  // allocated only when an aggregate of the plan needs it: a plan of sums
+  // touches 8 bytes per credit (the cells of 10,000 payees stay in L2), not
+  // a whole aggregate_cell. A sum that would leave int64 spills its value so
+  // far into `wide` and starts again: exact, and rare enough to be a list.
+  std::vector<std::int64_t> sum, count, min, max;
+  std::vector<std::pair<std::size_t, int128>> wide;
   std::uint64_t credits = 0;
   int sum_scale = 0;                        // scale of the amounts in slot_sums
   std::vector<currency_tally> slot_sums;    // by currency slot of `book`
@@ -219,6 +225,7 @@ class credit_kernel {
   std::vector<row_filter> rules_, filters_;
   std::vector<std::uint32_t> plain_aggregates_, filtered_aggregates_;
   std::vector<payee_state> payees_;
+  bool lane_sum_ = false, lane_count_ = false, lane_min_ = false, lane_max_ = false;
   std::unordered_map<std::string, std::vector<std::optional<decimal>>> fx_;  // code -> rate per period
   std::vector<std::uint32_t> split_begin_{0};
   std::vector<split_share> split_shares_;

@@ -146,10 +146,10 @@ class payee_evaluator {
     auto [from, to] = scope();
     for (auto k = from; k < to; ++k) {
       const auto& c = ctx_.credits.cell(payee_, periods_[k], e.index);
+      sum += c.sum;  // a plan with only sums keeps no counts (crediting.hpp)
       if (c.count == 0) continue;
       mn = count == 0 ? c.min : std::min(mn, c.min);
       mx = count == 0 ? c.max : std::max(mx, c.max);
-      sum += c.sum;
       count += c.count;
     }
     const int d = s_.minor_digits;

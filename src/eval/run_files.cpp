@@ -78,46 +78,47 @@ std::uint64_t hash_text(std::string_view s) {
 // Open addressing from hash to a value; the caller re-checks the key.
 class flat_index {
  public:
+  // Sizes the table for n entries; re-places those it holds.
   void reserve(std::size_t n) {
     std::size_t cap = 16;
-    while (cap < 2 * n) cap <<= 1;
+    while (cap < 2 * std::max(n, entries_.size())) cap <<= 1;
     slots_.assign(cap, {0, empty});
     mask_ = cap - 1;
+    for (const auto& [h, value] : entries_) place(h, value);
   }
   template <typename KeyOf>
   std::uint32_t find(std::uint64_t h, std::string_view key, KeyOf&& key_of) const {
     if (slots_.empty()) return empty;
+    const auto tag = static_cast<std::uint32_t>(h >> 32);
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       const auto& s = slots_[i];
       if (s.value == empty) return empty;
-      if (s.hash == h && key_of(s.value) == key) return s.value;
+      if (s.tag == tag && key_of(s.value) == key) return s.value;
     }
   }
   void insert(std::uint64_t h, std::uint32_t value) {
-    if ((size_ + 1) * 2 > slots_.size()) grow();
+    if ((entries_.size() + 1) * 2 > slots_.size()) grow();
     place(h, value);
-    ++size_;
+    entries_.emplace_back(h, value);
   }
   static constexpr std::uint32_t empty = 0xffffffff;
 
  private:
+  // 8 bytes a slot (the index of 10,000 payees stays in L2): the high half
+  // of the hash as a tag, the low bits as the position.
   struct slot {
-    std::uint64_t hash;
+    std::uint32_t tag;
     std::uint32_t value;
   };
   void place(std::uint64_t h, std::uint32_t value) {
     std::size_t i = h & mask_;
     while (slots_[i].value != empty) i = (i + 1) & mask_;
-    slots_[i] = {h, value};
+    slots_[i] = {static_cast<std::uint32_t>(h >> 32), value};
   }
-  void grow() {
-    auto old = std::move(slots_);
-    reserve(std::max<std::size_t>(8, old.size()));
-    for (const auto& s : old)
-      if (s.value != empty) place(s.hash, s.value);
-  }
+  void grow() { reserve(std::max<std::size_t>(8, slots_.size())); }
   std::vector<slot> slots_;
-  std::size_t mask_ = 0, size_ = 0;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> entries_;  // full hashes, to grow
+  std::size_t mask_ = 0;
 };
 
 // A thread's dictionary of one text column: value -> id, with truth words.
@@ -155,7 +156,24 @@ struct split_book {
   std::vector<std::vector<split_row>> rows;       // per group
   std::vector<std::uint32_t> kernel_group;        // per group
   flat_index index;                               // hash(txn_id) -> group
+  // One bit per 2^k hashes, about 16 bits per split transaction: most
+  // transactions are not split, and this answers "certainly not" from L2
+  // where the index (megabytes) would miss the cache on every row.
+  std::vector<std::uint64_t> filter;
+  std::uint64_t filter_mask = 0;
+  void build_filter() {
+    std::size_t bits = 64;
+    while (bits < 16 * txn_ids.size()) bits <<= 1;
+    filter.assign(bits / 64, 0);
+    filter_mask = bits - 1;
+    for (const auto& id : txn_ids) {
+      const auto b = (hash_text(id) >> 24) & filter_mask;
+      filter[b >> 6] |= std::uint64_t{1} << (b & 63);
+    }
+  }
   std::uint32_t find(std::uint64_t h, std::string_view id) const {
+    const auto b = (h >> 24) & filter_mask;
+    if ((filter[b >> 6] >> (b & 63) & 1) == 0) return flat_index::empty;
     return index.find(h, id, [&](std::uint32_t g) -> std::string_view { return txn_ids[g]; });
   }
 };
@@ -293,6 +311,7 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
   }
   book.index.reserve(book.txn_ids.size());
   for (std::uint32_t g = 0; g < book.txn_ids.size(); ++g) book.index.insert(hash_text(book.txn_ids[g]), g);
+  book.build_filter();
 }
 
 
