@@ -1,6 +1,7 @@
 // Reading a data set into columnar tables (icm/data.hpp): the tables it
 // builds, and each validation error with its file:line:column.
 #include "icm/data.hpp"
+#include "io/dataset_rules.hpp"
 
 #include <gtest/gtest.h>
 
@@ -579,5 +580,34 @@ TEST_P(Dataset, ShippedReferenceDataReadsCleanly) {
 
 INSTANTIATE_TEST_SUITE_P(FromDiskAndMemory, Dataset, ::testing::Bool(),
                          [](const auto& info) { return info.param ? "memory" : "disk"; });
+
+}  // namespace
+
+namespace {
+
+// The fast amount parser of both transaction readers: exact up to int64,
+// "too large" one past it, whatever the split between whole and fraction.
+TEST(AmountParser, Int64BoundsWithAndWithoutFraction) {
+  using icm::detail::amount_syntax;
+  std::int64_t c = 0;
+  int scale = -1;
+  EXPECT_EQ(icm::detail::parse_amount("9223372036854775807", c, scale), amount_syntax::ok);
+  EXPECT_EQ(c, INT64_MAX);
+  EXPECT_EQ(scale, 0);
+  EXPECT_EQ(icm::detail::parse_amount("-92233720368547758.07", c, scale), amount_syntax::ok);
+  EXPECT_EQ(c, -INT64_MAX);
+  EXPECT_EQ(scale, 2);
+  EXPECT_EQ(icm::detail::parse_amount("9223372036854775808", c, scale), amount_syntax::too_large);
+  EXPECT_EQ(icm::detail::parse_amount("92233720368547758.08", c, scale), amount_syntax::too_large);
+  EXPECT_EQ(icm::detail::parse_amount("0.0000000000000000001", c, scale), amount_syntax::ok);
+  EXPECT_EQ(c, 1);
+  EXPECT_EQ(scale, 19);
+  EXPECT_EQ(icm::detail::parse_amount("123456789012345678", c, scale), amount_syntax::ok);
+  EXPECT_EQ(c, 123456789012345678);
+  EXPECT_EQ(icm::detail::parse_amount("99999999999999999999", c, scale), amount_syntax::too_large);
+  EXPECT_EQ(icm::detail::parse_amount("1.", c, scale), amount_syntax::bad);
+  EXPECT_EQ(icm::detail::parse_amount("-", c, scale), amount_syntax::bad);
+  EXPECT_EQ(icm::detail::parse_amount("1e5", c, scale), amount_syntax::bad);
+}
 
 }  // namespace

@@ -66,16 +66,18 @@ inline amount_syntax parse_amount(std::string_view s, std::int64_t& coefficient,
   if (negative) ++i;
   std::uint64_t magnitude = 0;
   bool too_large = false;
+  int whole = 0, fraction = 0;
   const auto digits = [&](int& count) {
     while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
       const auto digit = static_cast<std::uint64_t>(s[i] - '0');
-      if (magnitude > (static_cast<std::uint64_t>(INT64_MAX) - digit) / 10) too_large = true;
+      // 18 digits always fit (10^18 < 2^63); only longer numbers are checked.
+      if (whole + fraction >= 18 && magnitude > (static_cast<std::uint64_t>(INT64_MAX) - digit) / 10)
+        too_large = true;
       if (!too_large) magnitude = magnitude * 10 + digit;
       ++i;
       ++count;
     }
   };
-  int whole = 0, fraction = 0;
   digits(whole);
   if (whole == 0) return amount_syntax::bad;
   if (i < s.size() && s[i] == '.') {
