@@ -213,6 +213,14 @@ TEST_F(fixture, streaming_reports_duplicates_and_bad_cells_with_their_place) {
   EXPECT_NE(bad.find("transactions.csv:2:3: error: bad date '2026-13-05'"), std::string::npos) << bad;
   EXPECT_NE(bad.find("transactions.csv:3:14: error: unknown payee_id '9'"), std::string::npos) << bad;
   EXPECT_NE(bad.find("transactions.csv:4:18: error: bad number '5.x' for amount"), std::string::npos) << bad;
+  // Plain-number payee ids are looked up by number: "01" and "1 " are not "1".
+  auto numbers = stream_errors(header + "a,2026-01-05,01,10.00,saas\nb,2026-01-06,1 ,5.00,saas\n"
+                                        "c,2026-01-06,4294967296,5.00,saas\nd,2026-01-06,2,5.00,saas\n");
+  EXPECT_NE(numbers.find("transactions.csv:2:14: error: unknown payee_id '01'"), std::string::npos) << numbers;
+  EXPECT_NE(numbers.find("transactions.csv:3:14: error: unknown payee_id '1 '"), std::string::npos) << numbers;
+  EXPECT_NE(numbers.find("transactions.csv:4:14: error: unknown payee_id '4294967296'"), std::string::npos)
+      << numbers;
+  EXPECT_EQ(numbers.find("transactions.csv:5:"), std::string::npos) << numbers;
   auto fields = stream_errors(header + "a,2026-01-05,1,10.00\n");
   EXPECT_NE(fields.find("transactions.csv:2:21: error: expected 5 fields, found 4"), std::string::npos) << fields;
   auto split = stream_errors(header + "a,2026-01-05,1,10.00,saas\n", "txn_id,payee_id,share\nzz,1,1\n");

@@ -146,6 +146,19 @@ struct text_dictionary {
   }
 };
 
+// The number of a canonical decimal id (1 to 9 digits, no leading zero):
+// two such ids are equal exactly when their numbers are.
+std::optional<std::uint32_t> plain_number(std::string_view t) {
+  if (t.empty() || t.size() > 9 || (t[0] == '0' && t.size() > 1)) return std::nullopt;
+  std::uint32_t n = 0;
+  for (char ch : t) {
+    const auto d = static_cast<unsigned>(ch - '0');
+    if (d > 9) return std::nullopt;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
 std::string shown(std::string_view text) {
   constexpr std::size_t room = 40;
   if (text.size() <= room) return fmt::format("'{}'", text);
@@ -664,6 +677,30 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
   auto payee_id = [&](std::uint32_t p) -> std::string_view {
     return std::string_view(payee_bytes).substr(payee_start[p], payee_start[p + 1] - payee_start[p]);
   };
+  // When every payee_id is a plain number (HR systems' employee numbers),
+  // a transaction's payee is found by that number in a dense table: no hash,
+  // no key compare. "Plain" is canonical (digits, no leading zero), so two
+  // ids are equal exactly when their numbers are; any other text cannot
+  // name a payee.
+  std::vector<std::uint32_t> payee_by_number;
+  {
+    std::uint32_t largest = 0;
+    bool plain = ds.payees.size() > 0;
+    for (std::uint32_t p = 0; p < ds.payees.size() && plain; ++p) {
+      auto n = plain_number(ds.payees.ids[p]);
+      plain = n.has_value();
+      if (n) largest = std::max(largest, *n);
+    }
+    if (plain && largest <= 8 * ds.payees.size() + 4096) {
+      payee_by_number.assign(std::size_t{largest} + 1, flat_index::empty);
+      for (std::uint32_t p = 0; p < ds.payees.size(); ++p) payee_by_number[*plain_number(ds.payees.ids[p])] = p;
+    }
+  }
+  auto find_payee = [&](std::string_view t) -> std::uint32_t {
+    if (payee_by_number.empty()) return payee_index.find(hash_text(t), t, payee_id);
+    const auto n = plain_number(t);
+    return n && *n < payee_by_number.size() ? payee_by_number[*n] : flat_index::empty;
+  };
   const date_parser dates(plan.settings().year);
 
   // Stream.
@@ -727,7 +764,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
           ok = false;
         }
         const auto& pf = f[static_cast<std::size_t>(cols.payee)];
-        const auto payee = payee_index.find(hash_text(pf.text), pf.text, payee_id);
+        const auto payee = find_payee(pf.text);
         if (payee == flat_index::empty) {
           error(pf.line, pf.column, pf.length,
                 pf.text.empty() ? std::string("expected a payee_id, found an empty field")
