@@ -578,7 +578,9 @@ struct stream_worker {
   std::string block;
   std::vector<csv::field> fields;
   csv::record rec;
-  std::uint32_t last_code = 0xffffffff, last_slot = 0;  // one-entry cache for the currency
+  // Currency code (three letters packed) -> slot of `book`, for the codes met
+  // so far: a data set has a handful, and rows alternate between them.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> currency_slots;
   explicit stream_worker(const credit_kernel& k) : book(k), acc(k.make_accumulator(book)) {}
 };
 
@@ -725,14 +727,17 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     std::uint32_t first_line = 0;
     while (source.next(w.block, first_line)) {
       if (w.block.empty()) continue;
-      w.date.clear();
-      w.payee.clear();
-      w.line.clear();
-      w.currency.clear();
-      w.split.clear();
-      w.amount.clear();
-      w.amount_scale.clear();
-      for (auto& t : w.text) t.clear();
+      // The chunk columns keep their size from block to block; `rows` says
+      // how much of them this block fills (stores, not push_backs, per row).
+      std::size_t rows = 0;
+      auto make_room = [&w] {
+        const std::size_t n = std::max<std::size_t>(4096, 2 * w.date.size());
+        for (auto* v : {&w.payee, &w.line, &w.currency, &w.split}) v->resize(n);
+        w.date.resize(n);
+        w.amount.resize(n);
+        w.amount_scale.resize(n);
+        for (auto& t : w.text) t.resize(n);
+      };
       bool any_split = false;
       int scale = 0;
       auto error = [&](std::uint32_t line, std::uint32_t column, std::uint32_t length, std::string message) {
@@ -807,41 +812,45 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
               const std::uint32_t code = static_cast<std::uint32_t>(static_cast<unsigned char>(cf.text[0])) |
                                          static_cast<std::uint32_t>(static_cast<unsigned char>(cf.text[1])) << 8 |
                                          static_cast<std::uint32_t>(static_cast<unsigned char>(cf.text[2])) << 16;
-              if (code != w.last_code) {
-                w.last_code = code;
-                w.last_slot = w.book.slot(cf.text);
+              auto known = std::find_if(w.currency_slots.begin(), w.currency_slots.end(),
+                                        [&](const auto& e) { return e.first == code; });
+              if (known == w.currency_slots.end()) {
+                w.currency_slots.emplace_back(code, w.book.slot(cf.text));
+                known = w.currency_slots.end() - 1;
               }
-              slot = w.last_slot;
+              slot = known->second;
             }
           }
         }
         if (!ok) return;  // the run fails; the row is not credited
+        if (rows == w.date.size()) make_room();
         for (std::size_t k = 0; k < cols.text.size(); ++k)
-          w.text[k].push_back(cols.text[k] < 0 ? 0
-                                               : w.dictionaries[k].intern(f[static_cast<std::size_t>(cols.text[k])].text,
-                                                                          texts, k));
-        w.date.push_back(*day);
-        w.payee.push_back(payee);
-        w.line.push_back(line);
-        w.currency.push_back(slot);
-        w.split.push_back(group);
-        w.amount.push_back(coefficient);
-        w.amount_scale.push_back(static_cast<std::int8_t>(amount_scale));
+          w.text[k][rows] = cols.text[k] < 0
+                                ? 0
+                                : w.dictionaries[k].intern(f[static_cast<std::size_t>(cols.text[k])].text, texts, k);
+        w.date[rows] = *day;
+        w.payee[rows] = payee;
+        w.line[rows] = line;
+        w.currency[rows] = slot;
+        w.split[rows] = group;
+        w.amount[rows] = coefficient;
+        w.amount_scale[rows] = static_cast<std::int8_t>(amount_scale);
+        ++rows;
         scale = std::max(scale, amount_scale);
       };
       auto on_error = [&](std::uint32_t line, std::uint32_t column, std::uint32_t length, std::string message) {
         error(line, column, length, std::move(message));
       };
       split_records(w.block, first_line, cols.count, ropts.max_field_length, w.fields, w.rec, on_record, on_error);
-      if (!reserved && !w.line.empty()) {
+      if (!reserved && rows > 0) {
         // Size the hash partitions once from the file size and this block's rows.
         reserved = true;
-        const std::size_t rows = file_bytes / std::max<std::size_t>(w.block.size() / w.line.size(), 1);
-        const std::size_t each = rows / threads / hash_partitions;
+        const std::size_t expected = file_bytes / std::max<std::size_t>(w.block.size() / rows, 1);
+        const std::size_t each = expected / threads / hash_partitions;
         for (auto& p : w.hashes) p.reserve(each + each / 16 + 16);
       }
       // One scale per chunk: the largest; other amounts are brought to it.
-      for (std::size_t i = 0; i < w.amount.size(); ++i) {
+      for (std::size_t i = 0; i < rows; ++i) {
         if (w.amount_scale[i] == scale) continue;
         std::int64_t v;
         if (!detail::upscale_i64(w.amount[i], scale - w.amount_scale[i], v)) {
@@ -851,7 +860,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
         }
         w.amount[i] = v;
       }
-      c.rows = w.amount.size();
+      c.rows = rows;
       c.first_row = 0;
       c.date = w.date.data();
       c.payee = w.payee.data();
