@@ -3,9 +3,10 @@
 // Why not unordered_map<string, id>: a node and a std::string per distinct
 // value, and a hash of a temporary on every lookup. Here a lookup hashes the
 // view once, probes a flat array of ids and compares against the stored hash
-// first; the bytes live in 64 KiB blocks that never move.
-#include <cstring>  // memcpy
-#include <utility>  // std::exchange
+// first; the bytes live in blocks (1 KiB growing to 64 KiB) that never move.
+#include <algorithm>  // std::min
+#include <cstring>    // memcpy
+#include <utility>    // std::exchange
 
 #include "icm/data.hpp"
 
@@ -94,9 +95,12 @@ std::string_view string_pool::store(std::string_view text) {
     return {blocks_.back().get(), text.size()};
   }
   if (text.size() > block_left_) {
-    blocks_.push_back(std::make_unique<char[]>(block_size));
+    // 1 KiB, then twice the last, up to block_size: a pool of a few ids (a
+    // lookup, a small data set) does not take 64 KiB.
+    const std::size_t size = std::min(block_size, std::size_t{1024} << std::min<std::size_t>(blocks_.size(), 6));
+    blocks_.push_back(std::make_unique<char[]>(size));
     block_next_ = blocks_.back().get();
-    block_left_ = block_size;
+    block_left_ = size;
   }
   std::memcpy(block_next_, text.data(), text.size());
   std::string_view stored(block_next_, text.size());
