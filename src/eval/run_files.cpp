@@ -194,7 +194,7 @@ struct split_book {
   }
   std::uint32_t find(std::uint64_t h, std::string_view id) const {
     const auto b = (h >> 24) & filter_mask;
-    if ((filter[b >> 6] >> (b & 63) & 1) == 0) return flat_index::empty;
+    if (!filter.empty() && (filter[b >> 6] >> (b & 63) & 1) == 0) return flat_index::empty;
     return index.find(h, id, [&](std::uint32_t g) -> std::string_view { return txn_ids[g]; });
   }
 };
