@@ -101,23 +101,16 @@ class table_input {
   // dataset_texts) and nullopt in it means the file is absent; no file system
   // access at all.
   bool open(presence need, const std::optional<std::string_view>* given = nullptr) {
-    if (given != nullptr) {
-      if (!given->has_value()) {
-        if (need == presence::required)
-          errors_.whole_file("file not found (a data set needs payees.csv and transactions.csv)");
-        return false;
-      }
-      text_ = **given;
-      return read_header();
-    }
-    const std::string& path = errors_.path();
     std::error_code ec;
-    if (!fs::exists(path, ec)) {
+    const bool present = given != nullptr ? given->has_value() : fs::exists(errors_.path(), ec);
+    if (!present) {
       if (need == presence::required)
         errors_.whole_file("file not found (a data set needs payees.csv and transactions.csv)");
       return false;
     }
-    if (!read_whole(path)) {
+    if (given != nullptr) {
+      text_ = **given;
+    } else if (!read_whole(errors_.path())) {
       errors_.whole_file("cannot read the file");
       return false;
     }
