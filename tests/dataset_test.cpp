@@ -116,6 +116,28 @@ TEST(StringPool, ViewsStayValidThroughGrowthAndMove) {
   EXPECT_EQ(moved.size(), 100003u);
 }
 
+// Values longer than the first small blocks (1 KiB, 2 KiB, ...) but short
+// enough to share a block: each must land in a block that holds it whole
+// (found by fuzz_csv under AddressSanitizer: a 1-16 KiB value overflowed
+// the first 1 KiB block).
+TEST(StringPool, ValuesLongerThanTheFirstBlocksAreStoredWhole) {
+  for (const std::size_t first : {std::size_t{0}, std::size_t{3}, std::size_t{1000}}) {
+    icm::string_pool pool;
+    if (first > 0) pool.intern(std::string(first, 'a'));
+    std::vector<std::pair<std::uint32_t, std::string>> stored;
+    for (const std::size_t n : {1025u, 2049u, 4000u, 8191u, 16384u, 1500u, 12000u, 700u}) {
+      std::string value(n, static_cast<char>('b' + stored.size()));
+      value.front() = '<';
+      value.back() = '>';
+      stored.emplace_back(pool.intern(value), value);
+    }
+    for (const auto& [id, value] : stored) {
+      EXPECT_EQ(pool.view(id), value) << "length " << value.size() << " after " << first;
+      EXPECT_EQ(pool.find(value), id);
+    }
+  }
+}
+
 TEST(StringPool, InternAllMatchesIntern) {
   icm::string_pool one, batch;
   std::vector<std::string> owned;
@@ -211,6 +233,26 @@ TEST_P(Dataset, ReadsAllFiveFilesIntoColumns) {
   EXPECT_EQ(ds->strings.view(ds->fx.currency[0]), "EUR");
   EXPECT_EQ(ds->fx.rate[0], icm::decimal(1083457, 6));
   EXPECT_EQ(ds->fx.line[0], 2u);
+}
+
+// Long text values (a few KiB: a product description, a pasted note) are
+// kept whole, in both tables' attribute columns.
+TEST_P(Dataset, KeepsLongAttributeValuesWhole) {
+  const std::string note(3000, 'n'), product(9000, 'p'), region(1500, 'r');
+  write("payees.csv", "payee_id,region,note\nP1," + region + "," + note + "\nP2,east,short\n");
+  write("transactions.csv", "txn_id,date,payee_id,amount,product\nT1,2026-01-10,P1,1.00," + product +
+                                "\nT2,2026-01-11,P2,2.00,saas\n");
+  auto ds = read();
+  ASSERT_TRUE(ds) << icm::render(diags_);
+  const auto* r = ds->payees.attribute("region");
+  const auto* n = ds->payees.attribute("note");
+  const auto* p = ds->transactions.attribute("product");
+  ASSERT_TRUE(r && n && p);
+  EXPECT_EQ(ds->strings.view(r->values[0]), region);
+  EXPECT_EQ(ds->strings.view(n->values[0]), note);
+  EXPECT_EQ(ds->strings.view(n->values[1]), "short");
+  EXPECT_EQ(ds->strings.view(p->values[0]), product);
+  EXPECT_EQ(ds->strings.view(p->values[1]), "saas");
 }
 
 TEST_P(Dataset, OptionalFilesMayBeAbsentAndHeaderOnlyIsEmpty) {

@@ -4,7 +4,7 @@
 // value, and a hash of a temporary on every lookup. Here a lookup hashes the
 // view once, probes a flat array of ids and compares against the stored hash
 // first; the bytes live in blocks (1 KiB growing to 64 KiB) that never move.
-#include <algorithm>  // std::min
+#include <algorithm>  // std::min, std::max
 #include <cstring>    // memcpy
 #include <utility>    // std::exchange
 
@@ -96,8 +96,10 @@ std::string_view string_pool::store(std::string_view text) {
   }
   if (text.size() > block_left_) {
     // 1 KiB, then twice the last, up to block_size: a pool of a few ids (a
-    // lookup, a small data set) does not take 64 KiB.
-    const std::size_t size = std::min(block_size, std::size_t{1024} << std::min<std::size_t>(blocks_.size(), 6));
+    // lookup, a small data set) does not take 64 KiB. Never smaller than the
+    // text: a value up to block_size / 4 can arrive while blocks are small.
+    const std::size_t growing = std::min(block_size, std::size_t{1024} << std::min<std::size_t>(blocks_.size(), 6));
+    const std::size_t size = std::max(growing, text.size());
     blocks_.push_back(std::make_unique<char[]>(size));
     block_next_ = blocks_.back().get();
     block_left_ = size;

@@ -56,9 +56,18 @@ for f in $fuzzers; do
   done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)
   if [ "$rc" -ne 0 ] || grep -qE 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|runtime error:' "$log"; then
     status=1
-    echo "!! $f failed (exit $rc); tail of the log:"
-    tail -40 "$log"
-    ls "$artifacts" | sed "s|^|   artifact: $artifacts/|"
+    # The report's head (where: the stack) and the log's tail (what input);
+    # the reproducer as base64 too, since a CI machine's temp dir is gone
+    # once the job ends.
+    echo "!! $f failed (exit $rc); the report:"
+    grep -m1 -A30 -E 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|runtime error:' "$log" || true
+    echo "!! tail of the log:"
+    tail -12 "$log"
+    for a in "$artifacts/$f-"*; do
+      [ -e "$a" ] || continue
+      echo "   artifact: $a ($(wc -c <"$a") bytes); base64:"
+      head -c 8192 "$a" | base64 -w 120 | sed 's/^/     /'
+    done
   fi
   echo "$f: ${done_line:-no DONE line}"
   summary+="$f: ${done_line:-no DONE line}"$'\n'
