@@ -90,6 +90,22 @@ TEST(Csv, ByteOrderMarkIsSkippedAndNotCounted) {
   EXPECT_EQ(rec[0].text, "P1");
 }
 
+// A reader started in the middle of a file (a block of it) keeps those three
+// bytes: there they are data, and a quote after them is a stray quote.
+TEST(Csv, ByteOrderMarkInsideAFileIsData) {
+  icm::csv::options mid;
+  mid.expected_fields = 2;
+  mid.at_file_start = false;
+  icm::csv::reader in("\xEF\xBB\xBFP1,Ann\n", mid);
+  icm::csv::record rec;
+  ASSERT_EQ(in.next(rec), status::record);
+  EXPECT_EQ(rec[0].text, "\xEF\xBB\xBFP1");
+  EXPECT_EQ(rec[1].column, 7u);
+  icm::csv::reader quoted("\xEF\xBB\xBF\"P1\",Ann\n", mid);
+  EXPECT_EQ(quoted.next(rec), status::error);
+  EXPECT_EQ(quoted.last_error().column, 4u);
+}
+
 TEST(Csv, HeaderOnlyIsValidAndEmpty) {
   for (const char* text : {"a,b", "a,b\n", "a,b\r\n"}) {
     auto r = read_all(text);

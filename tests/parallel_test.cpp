@@ -234,4 +234,33 @@ TEST_F(fixture, streaming_reports_duplicates_and_bad_cells_with_their_place) {
   EXPECT_EQ(quoted.substr(0, 3), "ok\n") << quoted;
 }
 
+// Cases fuzz_stream found where the two readers disagreed.
+TEST_F(fixture, streaming_and_read_dataset_agree_where_they_once_differed) {
+  const std::string header = "txn_id,date,payee_id,amount,product\n";
+  // A byte order mark is data after the first line: the strict reader the
+  // stream starts on a quoted line skipped it as if the file began there.
+  auto bom = stream_errors(header + "a,2026-01-05,1,10.00,saas\n\xEF\xBB\xBF\"b\",2026-01-06,2,5.00,saas\n");
+  EXPECT_NE(bom.find("transactions.csv:3:4: error: unexpected '\"' in an unquoted field"), std::string::npos) << bom;
+  // A header with an empty column name is the file's only error (the stream
+  // went on to read the rows).
+  auto empty_name = stream_errors("txn_id,date,,payee_id,amount,product\na,2026-01-05,x,1,10.00,saas\nb\n");
+  EXPECT_NE(empty_name.find("transactions.csv:1:13: error: empty column name in column 3"), std::string::npos)
+      << empty_name;
+  EXPECT_EQ(empty_name.find("transactions.csv:3:"), std::string::npos) << empty_name;
+  // An unclosed quote ends the file: split rows naming later txn_ids are not
+  // reported unknown (the stream reported them).
+  auto unclosed = stream_errors(header + "a,2026-01-05,1,10.00,saas\n\"b,2026-01-06,2,5.00,saas\nc,2026-01-06,2,5.00,saas\n",
+                                "txn_id,payee_id,share\nc,1,1\n");
+  EXPECT_NE(unclosed.find("transactions.csv:3:1: error: unbalanced quote"), std::string::npos) << unclosed;
+  EXPECT_EQ(unclosed.find("unknown txn_id"), std::string::npos) << unclosed;
+  // An amount that no longer fits at a later row's scale: read_dataset's
+  // message, at the amount that brought the scale (it was at column 1 of
+  // the row that no longer fits, without saying why).
+  auto scale = stream_errors(header + "a,2026-01-05,1,1000000.00,saas\nb,2026-01-06,2,0.000000000000000001,saas\n");
+  EXPECT_NE(scale.find("transactions.csv:3:16: error: amount out of range: with 18 fractional digits, the amount on "
+                       "line 2 no longer fits 64 bits"),
+            std::string::npos)
+      << scale;
+}
+
 }  // namespace

@@ -159,11 +159,7 @@ std::optional<std::uint32_t> plain_number(std::string_view t) {
   return n;
 }
 
-std::string shown(std::string_view text) {
-  constexpr std::size_t room = 40;
-  if (text.size() <= room) return fmt::format("'{}'", text);
-  return fmt::format("'{}...'", text.substr(0, room));
-}
+using detail::shown;
 
 // One split row, kept until its txn_id is met.
 struct split_row {
@@ -199,9 +195,7 @@ struct split_book {
   }
 };
 
-bool is_currency_code(std::string_view s) {
-  return s.size() == 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-}
+using detail::is_currency_code;
 
 // splits.csv, keyed by txn_id, with the checks of read_dataset that do not
 // need the transactions. Errors go to diags.
@@ -229,6 +223,13 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
   if (in.read_header(header) != csv::status::record) {
     const auto& e = in.last_error();
     diags.error({path, e.line, e.column, e.length}, e.message);
+    return;
+  }
+  if (auto problems = detail::header_problems(header); !problems.empty()) {
+    for (auto& problem : problems) {
+      const csv::field& f = header[problem.field];
+      diags.error({path, f.line, f.column, f.length}, std::move(problem.message));
+    }
     return;
   }
   int c_txn = -1, c_payee = -1, c_share = -1;
@@ -276,7 +277,7 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
       diags.error({path, sf.line, sf.column, sf.length},
                   sf.text.empty() ? std::string("expected a number for share, found an empty field")
                                   : fmt::format("bad number {} for share: {}", shown(sf.text), why.message));
-    } else if (share->sign() <= 0 || *share > decimal(1)) {
+    } else if (!detail::is_valid_share(*share)) {
       diags.error({path, sf.line, sf.column, sf.length},
                   fmt::format("share {} out of range: expected a fraction in (0, 1]", sf.text));
       share.reset();
@@ -477,9 +478,10 @@ inline std::size_t next_special(std::string_view text, std::size_t from) {
 
 // Calls on_record(fields, line, line_start) for each record of a block of
 // whole records; lines without quotes are split on commas directly, the rest
-// go through the strict CSV reader. CSV errors go to on_error.
+// go through the strict CSV reader. CSV errors go to on_error. Returns the
+// line of a fatal CSV error (the rest of the file cannot be read), or 0.
 template <typename OnRecord, typename OnError>
-void split_records(std::string_view block, std::uint32_t first_line, std::uint32_t expected,
+std::uint32_t split_records(std::string_view block, std::uint32_t first_line, std::uint32_t expected,
                    std::size_t max_field, std::vector<csv::field>& fields, csv::record& rec, OnRecord&& on_record,
                    OnError&& on_error) {
   std::size_t pos = 0;
@@ -537,7 +539,7 @@ void split_records(std::string_view block, std::uint32_t first_line, std::uint32
     }
     // Quoted fields: the strict reader, from this line to the end of the block.
     // It checks the field count too, placing the error as read_dataset does.
-    csv::reader in(block.substr(pos), csv::options{max_field, expected});
+    csv::reader in(block.substr(pos), csv::options{max_field, expected, false});
     const auto st = in.next(rec);
     const std::size_t used = std::max<std::size_t>(in.position(), 1);
     if (st == csv::status::record) {
@@ -547,12 +549,13 @@ void split_records(std::string_view block, std::uint32_t first_line, std::uint32
     } else if (st == csv::status::error) {
       const auto& e = in.last_error();
       on_error(e.line + line - 1, e.column, e.length, e.message);
-      if (e.fatal) return;
+      if (e.fatal) return e.line + line - 1;
     }
     line += static_cast<std::uint32_t>(std::count(block.begin() + static_cast<std::ptrdiff_t>(pos),
                                                   block.begin() + static_cast<std::ptrdiff_t>(pos + used), '\n'));
     pos += used;
   }
+  return 0;
 }
 
 constexpr std::size_t hash_partitions = 256;
@@ -569,6 +572,7 @@ struct stream_worker {
   std::vector<std::vector<std::uint64_t>> hashes{hash_partitions};
   std::vector<std::uint8_t> split_seen;        // per split group
   std::vector<std::pair<std::uint32_t, diagnostic>> errors;  // (line, error)
+  std::uint32_t fatal_line = 0;  // of the first fatal CSV error met, or 0
   // chunk columns
   std::vector<std::int32_t> date;
   std::vector<std::uint32_t> payee, line, currency, split;
@@ -623,14 +627,18 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     header_bytes = in.position();
     header_lines = static_cast<std::uint32_t>(std::count(head.begin(), head.begin() + static_cast<std::ptrdiff_t>(header_bytes), '\n'));
     cols.count = static_cast<std::uint32_t>(h.size());
+    // As read_dataset: a header that breaks the rules is the file's only
+    // error (its columns cannot be trusted to name anything).
+    auto problems = detail::header_problems(h);
+    for (auto& problem : problems) {
+      const csv::field& f = h[problem.field];
+      diags.error({tx_path, f.line, f.column, f.length}, std::move(problem.message));
+    }
+    if (!problems.empty()) return std::nullopt;
     std::string found;
     for (std::uint32_t i = 0; i < h.size(); ++i) {
       const auto name = h[i].text;
       found += fmt::format("{}{}", found.empty() ? "" : ", ", name);
-      for (std::uint32_t j = 0; j < i; ++j)
-        if (!name.empty() && h[j].text == name)
-          diags.error({tx_path, 1, h[i].column, h[i].length},
-                      fmt::format("duplicate column {} (also column {})", shown(name), j + 1));
       const int c = static_cast<int>(i);
       if (name == "txn_id") cols.id = c;
       else if (name == "date") cols.date = c;
@@ -707,13 +715,18 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
 
   // Stream.
   std::fseek(file, static_cast<long>(header_bytes), SEEK_SET);
-  constexpr std::size_t block_bytes = std::size_t{2} << 20;
+  std::error_code ec;
+  const auto file_bytes = static_cast<std::size_t>(fs::file_size(tx_path, ec));
+  // 2 MiB blocks; a small file is one block just big enough (a run over a
+  // few rows, as an app checking one payee makes, allocates kilobytes), and
+  // gets no more threads than it has blocks.
+  constexpr std::size_t largest_block = std::size_t{2} << 20, smallest_block = std::size_t{64} << 10;
+  const std::size_t block_bytes = std::clamp(file_bytes - std::min(file_bytes, header_bytes) + 1, smallest_block, largest_block);
   block_source source(file, block_bytes, (ropts.max_field_length + 3) * cols.count + 2);
   source.rewind(header_lines + 1);
   std::fseek(file, static_cast<long>(header_bytes), SEEK_SET);
-  std::error_code ec;
-  const auto file_bytes = static_cast<std::size_t>(fs::file_size(tx_path, ec));
-  const unsigned threads = thread_count(options.threads);
+  const unsigned threads = static_cast<unsigned>(
+      std::min<std::size_t>(thread_count(options.threads), std::max<std::size_t>(1, (file_bytes + largest_block - 1) / largest_block)));
   std::vector<std::unique_ptr<stream_worker>> workers;
   for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<stream_worker>(kernel));
 
@@ -740,6 +753,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
       };
       bool any_split = false;
       int scale = 0;
+      csv::field scale_from{};  // the amount that first had the chunk's scale
       auto error = [&](std::uint32_t line, std::uint32_t column, std::uint32_t length, std::string message) {
         w.errors.push_back({line, diagnostic{severity::error, {tx_path, line, column, length}, {}, {}, std::move(message)}});
       };
@@ -836,12 +850,17 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
         w.amount[rows] = coefficient;
         w.amount_scale[rows] = static_cast<std::int8_t>(amount_scale);
         ++rows;
-        scale = std::max(scale, amount_scale);
+        if (amount_scale > scale) {
+          scale = amount_scale;
+          scale_from = f[static_cast<std::size_t>(cols.amount)];
+        }
       };
       auto on_error = [&](std::uint32_t line, std::uint32_t column, std::uint32_t length, std::string message) {
         error(line, column, length, std::move(message));
       };
-      split_records(w.block, first_line, cols.count, ropts.max_field_length, w.fields, w.rec, on_record, on_error);
+      if (const auto fatal = split_records(w.block, first_line, cols.count, ropts.max_field_length, w.fields, w.rec,
+                                           on_record, on_error))
+        w.fatal_line = w.fatal_line == 0 ? fatal : std::min(w.fatal_line, fatal);
       if (!reserved && rows > 0) {
         // Size the hash partitions once from the file size and this block's rows.
         reserved = true;
@@ -850,12 +869,19 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
         for (auto& p : w.hashes) p.reserve(each + each / 16 + 16);
       }
       // One scale per chunk: the largest; other amounts are brought to it.
+      // Rare: an amount too large at that scale. The error is read_dataset's
+      // (at the amount that brought the scale, naming the first row that no
+      // longer fits), once per chunk; the run fails.
+      bool scale_reported = false;
       for (std::size_t i = 0; i < rows; ++i) {
         if (w.amount_scale[i] == scale) continue;
         std::int64_t v;
         if (!detail::upscale_i64(w.amount[i], scale - w.amount_scale[i], v)) {
-          // Rare: too large at the chunk's scale; its own row keeps its exact value.
-          error(w.line[i], 1, 1, fmt::format("amount out of range: with {} fractional digits, the amount no longer fits 64 bits", scale));
+          if (!scale_reported)
+            error(scale_from.line, scale_from.column, scale_from.length,
+                  fmt::format("amount out of range: with {} fractional digits, the amount on line {} no longer fits 64 bits",
+                              scale, w.line[i]));
+          scale_reported = true;
           v = 0;
         }
         w.amount[i] = v;
@@ -957,6 +983,15 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     }
     std::stable_sort(errors.begin(), errors.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   }
+  // A fatal CSV error (an unclosed quote) ends the file where read_dataset
+  // stops reading it: what other threads found past it is not reported, and
+  // split rows are not checked against txn_ids that could not all be read.
+  std::uint32_t fatal_line = 0;
+  for (auto& w : workers)
+    if (w->fatal_line != 0 && (fatal_line == 0 || w->fatal_line < fatal_line)) fatal_line = w->fatal_line;
+  if (fatal_line != 0)
+    errors.erase(std::remove_if(errors.begin(), errors.end(), [&](const auto& e) { return e.first > fatal_line; }),
+                 errors.end());
   std::size_t shown_errors = 0;
   for (auto& [line, d] : errors)
     if (++shown_errors <= ropts.max_errors_per_file) diags.add(std::move(d));
@@ -964,7 +999,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     diags.error({tx_path, 0, 0, 1}, fmt::format("and {} more errors in this file", shown_errors - ropts.max_errors_per_file));
 
   // Split rows whose txn_id never came.
-  for (std::size_t g = 0; g < splits.txn_ids.size(); ++g) {
+  for (std::size_t g = 0; fatal_line == 0 && g < splits.txn_ids.size(); ++g) {
     bool seen = false;
     for (auto& w : workers) seen = seen || w->split_seen[g];
     if (seen) continue;

@@ -41,7 +41,7 @@ std::string printable(char c) {
 
 reader::reader(std::string_view buffer, options opts) noexcept
     : buf_(buffer), opts_(opts), expected_(opts.expected_fields) {
-  if (buf_.size() >= 3 && buf_.substr(0, 3) == "\xEF\xBB\xBF") {
+  if (opts.at_file_start && buf_.size() >= 3 && buf_.substr(0, 3) == "\xEF\xBB\xBF") {
     pos_ = 3;
     line_start_ = 3;  // the byte order mark is invisible in editors: do not count it
   }

@@ -33,11 +33,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // A cell as it appears in a message: quoted, and cut short when long.
-std::string shown(std::string_view text) {
-  constexpr std::size_t room = 40;
-  if (text.size() <= room) return fmt::format("'{}'", text);
-  return fmt::format("'{}...'", text.substr(0, room));
-}
+using detail::shown;
 
 // Errors of one file, capped so that a file with a systematic mistake does
 // not bury the others.
@@ -196,22 +192,10 @@ class table_input {
       report(reader_->last_error());
       return false;
     }
-    bool ok = true;
-    for (std::uint32_t i = 0; i < header_.size(); ++i) {
-      const csv::field& f = header_[i];
-      names_.emplace_back(f.text);
-      if (f.text.empty()) {
-        errors_.at(f, fmt::format("empty column name in column {}", i + 1));
-        ok = false;
-      }
-      for (std::uint32_t j = 0; j < i; ++j) {
-        if (!f.text.empty() && header_[j].text == f.text) {
-          errors_.at(f, fmt::format("duplicate column {} (also column {})", shown(f.text), j + 1));
-          ok = false;
-        }
-      }
-    }
-    return ok;
+    for (const csv::field& f : header_) names_.emplace_back(f.text);
+    auto problems = detail::header_problems(header_);
+    for (auto& problem : problems) errors_.at(header_[problem.field], std::move(problem.message));
+    return problems.empty();
   }
 
   // Maps the file (no copy out of the page cache); an empty file or a failed

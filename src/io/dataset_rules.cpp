@@ -1,9 +1,29 @@
 // The consistency rules of a data set (see dataset_rules.hpp).
 #include "io/dataset_rules.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>  // std::all_of, std::stable_sort
 
 namespace icm::detail {
+
+std::string shown(std::string_view text) {
+  constexpr std::size_t room = 40;
+  if (text.size() <= room) return fmt::format("'{}'", text);
+  return fmt::format("'{}...'", text.substr(0, room));
+}
+
+std::vector<header_problem> header_problems(const csv::record& header) {
+  std::vector<header_problem> problems;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const std::string_view name = header[i].text;
+    if (name.empty()) problems.push_back({i, fmt::format("empty column name in column {}", i + 1)});
+    for (std::size_t j = 0; j < i && !name.empty(); ++j)
+      if (header[j].text == name)
+        problems.push_back({i, fmt::format("duplicate column {} (also column {})", shown(name), j + 1)});
+  }
+  return problems;
+}
 
 bool is_currency_code(std::string_view code) noexcept {
   return code.size() == 3 &&

@@ -8,13 +8,28 @@
 #pragma once
 
 #include <cstdint>      // coefficients, rows
+#include <string>       // messages
 #include <string_view>  // codes
 #include <vector>       // split groups
 
 #include "icm/data.hpp"     // tables
 #include "icm/decimal.hpp"  // shares, rates
+#include "icm/io/csv.hpp"   // header records
 
 namespace icm::detail {
+
+// A value from the data, quoted for a message; long ones are cut at 40
+// characters so that one bad cell cannot flood the diagnostics.
+std::string shown(std::string_view text);
+
+// The rules of every file's header: no empty column name, no name twice.
+// One entry per broken rule, at the header field (0-based) it concerns;
+// both transaction readers (read_dataset, the streaming run) report these.
+struct header_problem {
+  std::size_t field = 0;
+  std::string message;
+};
+std::vector<header_problem> header_problems(const csv::record& header);
 
 // A three-letter upper-case code such as EUR (the shape of ISO 4217).
 bool is_currency_code(std::string_view code) noexcept;

@@ -17,7 +17,7 @@ seconds=${1:?usage: tests/fuzz/run.sh SECONDS}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${ICM_FUZZ_BUILD_DIR:-$root/build-fuzz}
-fuzzers=${ICM_FUZZERS:-fuzz_plan fuzz_csv fuzz_decimal}
+fuzzers=${ICM_FUZZERS:-fuzz_plan fuzz_csv fuzz_stream fuzz_decimal}
 
 if ! command -v clang++ >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a \
     >/dev/null 2>&1; then
@@ -33,9 +33,9 @@ artifacts=${ICM_FUZZ_ARTIFACTS:-$work/artifacts}
 mkdir -p "$artifacts"
 
 # Per fuzzer: seed corpus, dictionary, and the longest input worth trying.
-corpus_of() { case $1 in fuzz_plan) echo plan ;; fuzz_csv) echo csv ;; *) echo decimal ;; esac; }
-dict_of() { case $1 in fuzz_plan) echo "$here/plan.dict" ;; fuzz_csv) echo "$here/csv.dict" ;; esac; }
-max_len_of() { case $1 in fuzz_plan) echo 4096 ;; fuzz_csv) echo 4096 ;; *) echo 512 ;; esac; }
+corpus_of() { case $1 in fuzz_plan) echo plan ;; fuzz_csv | fuzz_stream) echo csv ;; *) echo decimal ;; esac; }
+dict_of() { case $1 in fuzz_plan) echo "$here/plan.dict" ;; fuzz_csv | fuzz_stream) echo "$here/csv.dict" ;; esac; }
+max_len_of() { case $1 in fuzz_plan | fuzz_csv | fuzz_stream) echo 4096 ;; *) echo 512 ;; esac; }
 
 status=0
 summary=""

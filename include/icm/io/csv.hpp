@@ -40,6 +40,9 @@ struct options {
   // Fields every record must have, for a reader started after the header
   // (a block of a file read in parts); 0: read_header sets it.
   std::uint32_t expected_fields = 0;
+  // The buffer starts the file, where a byte order mark may stand. False for
+  // a reader started in the middle: those three bytes there are data.
+  bool at_file_start = true;
 };
 
 struct field {
