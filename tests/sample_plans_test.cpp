@@ -172,3 +172,36 @@ TEST(SamplePlans, TwoRunsWriteIdenticalBytes) {
   }
   fs::remove_all(base);
 }
+
+namespace {
+
+// Control totals are written at each currency's minor unit (spec section 6:
+// amounts carry exactly the minor unit's digits), more only when the data
+// had more: JPY without decimals, USD and EUR with two, 1.005 USD kept whole.
+TEST(SamplePlans, ControlTotalsAtEachCurrencysMinorUnit) {
+  auto r = run_sample("reference-marginal.icm", "reference");
+  ASSERT_TRUE(r.result) << r.diags;
+  std::ostringstream csv;
+  icm::write_control_totals_csv(*r.result, csv);
+  // Sums of the reference transactions.csv by hand (awk over column 4 by
+  // column 5): JPY 25,110,000, USD 2,632,050, EUR 124,100.35.
+  EXPECT_NE(csv.str().find("read,,0,JPY,25110000\n"), std::string::npos) << csv.str();
+  EXPECT_NE(csv.str().find("read,,0,USD,2632050.00\n"), std::string::npos) << csv.str();
+  EXPECT_NE(csv.str().find("read,,182,EUR,124100.35\n"), std::string::npos) << csv.str();
+  EXPECT_NE(icm::format_control_totals(r.result->totals).find(" 25110000 JPY "), std::string::npos);
+
+  icm::run_result made;
+  made.totals.currency = "USD";
+  made.totals.read.count = 3;
+  made.totals.read.amount["JPY"] = icm::decimal(150, 1);      // 15.0 JPY: exact at 0 digits
+  made.totals.read.amount["KWD"] = icm::decimal(7);           // 7 KWD: three digits
+  made.totals.read.amount["USD"] = icm::decimal(1005, 3);     // 1.005 USD: more than the minor unit
+  made.totals.read.amount["XTS"] = icm::decimal(125, 1);      // a code without a known minor unit
+  std::ostringstream out;
+  icm::write_control_totals_csv(made, out);
+  EXPECT_NE(out.str().find("read,,3,JPY,15\nread,,0,KWD,7.000\nread,,0,USD,1.005\nread,,0,XTS,12.5\n"),
+            std::string::npos)
+      << out.str();
+}
+
+}  // namespace

@@ -16,6 +16,7 @@
 #include "cli.hpp"
 #include "icm/calendar.hpp"
 #include "icm/data.hpp"
+#include "icm/report.hpp"  // format_currency_amount
 #include "icm/decimal.hpp"
 #include "icm/diagnostics.hpp"
 
@@ -132,7 +133,9 @@ int run_validate(args_t args) {
   out += "amounts by currency\n";
   for (const auto& [code, total] : per_currency) {
     out += fmt::format("  {:<18}{:>24}  ({} rows)\n", code.empty() ? "(plan currency)" : code,
-                       total.sum.with_scale(t.amount_scale).to_string(), total.rows);
+                       code.empty() ? total.sum.with_scale(t.amount_scale).to_string()
+                                    : icm::format_currency_amount(code, total.sum),
+                       total.rows);
   }
   std::fputs(out.c_str(), stdout);
   return 0;

@@ -9,8 +9,9 @@
 // written completely.
 #pragma once
 
-#include <iosfwd>  // std::ostream
-#include <string>  // paths
+#include <iosfwd>       // std::ostream
+#include <string>       // paths
+#include <string_view>  // currency codes
 
 #include "icm/diagnostics.hpp"  // write errors
 #include "icm/run.hpp"          // run_result
@@ -23,6 +24,12 @@ void write_control_totals_csv(const run_result& result, std::ostream& out);
 
 // Human-readable control totals: read = credited + uncredited + rejected.
 std::string format_control_totals(const control_totals& totals);
+
+// An amount in `currency` as the control totals show it: at the currency's
+// ISO 4217 minor unit (25110000 JPY, 2040.00 EUR, 7.000 KWD), or with more
+// digits when the amount has them (a sum of amounts as read is never
+// rounded); as written for a code without a known minor unit.
+std::string format_currency_amount(std::string_view currency, const decimal& amount);
 
 // Writes payouts.csv, measures.csv and control_totals.csv into `directory`
 // (created if missing). Returns false, with a diagnostic, when any write

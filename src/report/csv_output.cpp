@@ -8,11 +8,13 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "check/checked_plan.hpp"  // currency_minor_digits
 #include "icm/report.hpp"
 
 namespace icm {
 
 namespace {
+
 
 // RFC 4180 quoting for a field that needs it.
 std::string csv_field(std::string_view s) {
@@ -53,7 +55,7 @@ void write_control_totals_csv(const run_result& result, std::ostream& out) {
     for (const auto& [ccy, amount] : t.amount) {
       // The count stands on the first currency row only, so that a column
       // sum of counts is the number of transactions.
-      out << cls << ',' << reason << ',' << (first ? t.count : 0) << ',' << ccy << ',' << amount.to_string() << '\n';
+      out << cls << ',' << reason << ',' << (first ? t.count : 0) << ',' << ccy << ',' << format_currency_amount(ccy, amount) << '\n';
       first = false;
     }
   };
@@ -65,10 +67,23 @@ void write_control_totals_csv(const run_result& result, std::ostream& out) {
   out << "paid,," << c.payee_periods << ',' << c.currency << ',' << c.total_paid.to_string() << '\n';
 }
 
+// A sum of amounts as read is never rounded, so that the totals reconcile;
+// it is only written at the minor unit when that is exact.
+std::string format_currency_amount(std::string_view currency, const decimal& amount) {
+  const auto digits = check::currency_minor_digits(currency);
+  if (!digits) return amount.to_string();
+  if (amount.scale() < *digits) return amount.with_scale(*digits).to_string();
+  if (amount.scale() > *digits) {
+    const decimal at_minor = amount.round(*digits);
+    if (at_minor == amount) return at_minor.to_string();
+  }
+  return amount.to_string();
+}
+
 std::string format_control_totals(const control_totals& c) {
   auto amounts = [](const transaction_tally& t) {
     std::string a;
-    for (const auto& [ccy, amount] : t.amount) a += fmt::format("  {} {}", amount, ccy);
+    for (const auto& [ccy, amount] : t.amount) a += fmt::format("  {} {}", format_currency_amount(ccy, amount), ccy);
     return a;
   };
   auto row = [&](const std::string& label, const transaction_tally& t) {
