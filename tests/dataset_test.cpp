@@ -576,6 +576,23 @@ TEST_P(Dataset, CapsErrorsPerFile) {
   expect_error("transactions.csv", 0, 0, "and 10 more errors in this file");
 }
 
+// A file's errors come in line order, also those found after its last row
+// (a duplicate txn_id), and the cap keeps the earliest: the same list, in
+// the same order, as the streaming run gives.
+TEST_P(Dataset, ErrorsOfAFileInLineOrderAndTheCapKeepsTheEarliest) {
+  write("payees.csv", "payee_id\nP1\n");
+  std::string txns = "txn_id,date,payee_id,amount\nT1,2026-01-01,P1,1\nT1,2026-01-01,P1,2\n";
+  for (int i = 0; i < 60; ++i) txns += "U" + std::to_string(i) + ",2026-01-01,P1,bad\n";
+  write("transactions.csv", txns);
+  EXPECT_FALSE(read());
+  std::vector<std::uint32_t> lines;
+  for (const auto& d : diags_) lines.push_back(d.where.line);
+  ASSERT_EQ(lines.size(), 51u);
+  EXPECT_EQ(diags_.begin()->message, "duplicate txn_id 'T1' (first on line 2)");
+  for (std::uint32_t i = 0; i < 50; ++i) EXPECT_EQ(lines[i], i + 3) << i;
+  expect_error("transactions.csv", 0, 0, "and 11 more errors in this file");
+}
+
 TEST_P(Dataset, KeepsGoingAcrossFiles) {
   write_basics();
   write("transactions.csv",

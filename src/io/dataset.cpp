@@ -35,8 +35,11 @@ namespace fs = std::filesystem;
 // A cell as it appears in a message: quoted, and cut short when long.
 using detail::shown;
 
-// Errors of one file, capped so that a file with a systematic mistake does
-// not bury the others.
+// Errors of one file, in line order and capped so that a file with a
+// systematic mistake does not bury the others. Line order, because some
+// errors are only known after the last row (a duplicate txn_id, a split sum):
+// the file's errors are kept (at most about twice the cap: the earliest by
+// line) and reported when the file is done, as the streaming run does.
 class file_errors {
  public:
   file_errors(diagnostics& diags, std::string path, std::size_t cap)
@@ -44,6 +47,8 @@ class file_errors {
   file_errors(const file_errors&) = delete;
   file_errors& operator=(const file_errors&) = delete;
   ~file_errors() {
+    keep_earliest();
+    for (auto& e : pending_) diags_.error({path_, e.line, e.column, e.length}, std::move(e.message));
     if (count_ > cap_)
       diags_.error({path_, 0, 0, 1}, fmt::format("and {} more errors in this file", count_ - cap_));
   }
@@ -53,7 +58,9 @@ class file_errors {
       captured_->push_back({column, std::move(message)});
       return;
     }
-    if (++count_ <= cap_) diags_.error({path_, line, column, length}, std::move(message));
+    ++count_;
+    pending_.push_back({line, column, length, std::move(message)});
+    if (pending_.size() >= 2 * cap_ + 16) keep_earliest();
   }
   // While `to` is set, errors go there (column, message) instead of into the
   // diagnostics: a permissive read collects one row's errors to set it aside.
@@ -72,7 +79,20 @@ class file_errors {
   diagnostics& diags_;
   std::string path_;
   std::size_t cap_;
+  struct pending_error {
+    std::uint32_t line, column, length;
+    std::string message;
+  };
+  // The first cap_ errors by (line, column); equal places keep their order.
+  void keep_earliest() {
+    std::stable_sort(pending_.begin(), pending_.end(), [](const pending_error& a, const pending_error& b) {
+      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
+    if (pending_.size() > cap_) pending_.resize(cap_);
+  }
+
   std::size_t count_ = 0;
+  std::vector<pending_error> pending_;
   std::vector<std::pair<std::uint32_t, std::string>>* captured_ = nullptr;
 };
 
