@@ -494,13 +494,16 @@ TEST_F(Builder, TransactionAttributesDeclaredLate) {
 }
 
 TEST_F(Builder, AmountOutOfRange) {
-  // A coefficient beyond int64 (the wide path), then a scale that the earlier
-  // rows cannot follow.
+  // A coefficient beyond int64 (the wide path), more fractional digits than
+  // any amount may have, then a scale that the earlier rows cannot follow.
   transaction("T2", "P1", "99999999999999999999.00");
   transaction("T3", "P1", "0.0000000000000000001");
+  transaction("T4", "P1", "0.000000000000000001");
   expect_errors({"error: transaction T2: amount out of range: 99999999999999999999.00 does not "
                  "fit 64 bits",
-                 "error: transaction T3: amount out of range: with 19 fractional digits, the "
+                 "error: transaction T3: amount out of range: '0.0000000000000000001' has 19 "
+                 "fractional digits, at most 18",
+                 "error: transaction T4: amount out of range: with 18 fractional digits, the "
                  "amount of transaction T1 no longer fits 64 bits"});
 }
 

@@ -658,9 +658,14 @@ TEST(AmountParser, Int64BoundsWithAndWithoutFraction) {
   EXPECT_EQ(scale, 2);
   EXPECT_EQ(icm::detail::parse_amount("9223372036854775808", c, scale), amount_syntax::too_large);
   EXPECT_EQ(icm::detail::parse_amount("92233720368547758.08", c, scale), amount_syntax::too_large);
-  EXPECT_EQ(icm::detail::parse_amount("0.0000000000000000001", c, scale), amount_syntax::ok);
+  EXPECT_EQ(icm::detail::parse_amount("0.000000000000000001", c, scale), amount_syntax::ok);
   EXPECT_EQ(c, 1);
+  EXPECT_EQ(scale, 18);
+  // Past 18 fractional digits: refused, whatever the coefficient.
+  EXPECT_EQ(icm::detail::parse_amount("0.0000000000000000001", c, scale), amount_syntax::too_precise);
   EXPECT_EQ(scale, 19);
+  EXPECT_EQ(icm::detail::parse_amount("1." + std::string(1500, '0'), c, scale), amount_syntax::too_precise);
+  EXPECT_EQ(scale, 1500);
   EXPECT_EQ(icm::detail::parse_amount("123456789012345678", c, scale), amount_syntax::ok);
   EXPECT_EQ(c, 123456789012345678);
   EXPECT_EQ(icm::detail::parse_amount("99999999999999999999", c, scale), amount_syntax::too_large);

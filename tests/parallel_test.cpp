@@ -192,15 +192,21 @@ std::string stream_errors(const std::string& transactions, const std::string& sp
   std::string out;
   for (const auto& x : diags) out += x.headline() + "\n";
   // The streaming reader and read_dataset report the same errors, places
-  // and words (the streaming one in line order).
-  icm::diagnostics whole;
+  // and words, also when the file is read in blocks of a few bytes (every
+  // record cut somewhere, blocks taken by two threads in any order).
+  icm::diagnostics whole, tiny;
   (void)icm::read_dataset(d.string(), whole);
-  std::vector<std::string> streamed, read;
+  auto r_tiny = icm::run_files(*plan, d.string(), tiny, {.threads = 2, .block_bytes = 7});
+  EXPECT_EQ(r.has_value(), r_tiny.has_value());
+  std::vector<std::string> streamed, read, streamed_tiny;
   for (const auto& x : diags) streamed.push_back(x.headline());
   for (const auto& x : whole) read.push_back(x.headline());
+  for (const auto& x : tiny) streamed_tiny.push_back(x.headline());
   std::sort(streamed.begin(), streamed.end());
   std::sort(read.begin(), read.end());
+  std::sort(streamed_tiny.begin(), streamed_tiny.end());
   EXPECT_EQ(streamed, read);
+  EXPECT_EQ(streamed_tiny, read);
   fs::remove_all(d);
   return r ? "ok\n" + out : out;
 }
@@ -256,11 +262,58 @@ TEST_F(fixture, streaming_and_read_dataset_agree_where_they_once_differed) {
   // An amount that no longer fits at a later row's scale: read_dataset's
   // message, at the amount that brought the scale (it was at column 1 of
   // the row that no longer fits, without saying why).
+  // A stray quote, then a quoted field holding a line break: blocks were
+  // cut where quotes were counted, inside that field, and the stream
+  // reported an unclosed quote that is not there.
+  auto stray = stream_errors(header + "a,2026-01-05,1,1\"0.00,saas\nb,2026-01-06,2,5.00,\"sa\nas\"\n"
+                                      "c,2026-01-06,2,5.00,\"x\"y\nd,2026-01-06,2,5.00,\"saas\"\r\n");
+  EXPECT_NE(stray.find("transactions.csv:2:17: error: unexpected '\"' in an unquoted field"), std::string::npos)
+      << stray;
+  EXPECT_EQ(stray.find("unbalanced quote"), std::string::npos) << stray;
+  // More than 18 fractional digits: a limit with its own message (a scale
+  // of 1501 was an internal error).
+  auto precise = stream_errors(header + "a,2026-01-05,1,0." + std::string(1500, '0') + "1,saas\n");
+  EXPECT_NE(precise.find("transactions.csv:2:16: error: amount out of range: '0.000"), std::string::npos) << precise;
+  EXPECT_NE(precise.find("' has 1501 fractional digits, at most 18"), std::string::npos) << precise;
   auto scale = stream_errors(header + "a,2026-01-05,1,1000000.00,saas\nb,2026-01-06,2,0.000000000000000001,saas\n");
   EXPECT_NE(scale.find("transactions.csv:3:16: error: amount out of range: with 18 fractional digits, the amount on "
                        "line 2 no longer fits 64 bits"),
             std::string::npos)
       << scale;
+}
+
+// Whether amounts fit at the file's largest scale is decided over the whole
+// file: the cut into blocks, the threads and the order of rows do not change
+// success, message or place (chunk by chunk, a file could pass in one order
+// and fail in another).
+TEST_F(fixture, amount_scale_limit_does_not_depend_on_blocks_or_row_order) {
+  const fs::path d = fs::temp_directory_path() / fmt::format("icm_parallel_scale_{}", ::getpid());
+  fs::create_directories(d);
+  write(d / "payees.csv", "payee_id,target_incentive\n1,1000.00\n");
+  write(d / "quotas.csv", "payee_id,period,amount\n1,2026-Q1,100.00\n1,2026-Q2,100.00\n1,2026-Q3,100.00\n"
+                          "1,2026-Q4,100.00\n");
+  auto plan = fixture_plan("marginal");
+  const std::string big = "a,2026-01-05,1,12345678.9,saas\n", tiny = "b,2026-01-06,1,0.000000000000000001,saas\n";
+  std::string filler;
+  for (int i = 0; i < 40; ++i) filler += fmt::format("f{},2026-02-01,1,1.5,saas\n", i);
+  for (const std::string& rows : {big + filler + tiny, tiny + filler + big}) {
+    write(d / "transactions.csv", "txn_id,date,payee_id,amount,product\n" + rows);
+    std::vector<std::string> first;
+    for (const icm::run_options& o : {icm::run_options{.threads = 1}, icm::run_options{.threads = 2, .block_bytes = 16},
+                                      icm::run_options{.threads = 2, .block_bytes = 200}}) {
+      icm::diagnostics diags;
+      EXPECT_FALSE(icm::run_files(*plan, d.string(), diags, o));
+      std::vector<std::string> got;
+      for (const auto& x : diags) got.push_back(x.headline());
+      ASSERT_EQ(got.size(), 1u) << headlines(diags);
+      EXPECT_NE(got[0].find("error: amount out of range: with 18 fractional digits, the amount on line "),
+                std::string::npos)
+          << got[0];
+      if (first.empty()) first = got;
+      EXPECT_EQ(got, first) << "block_bytes " << o.block_bytes;
+    }
+  }
+  fs::remove_all(d);
 }
 
 }  // namespace

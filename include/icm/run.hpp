@@ -16,6 +16,7 @@
 // all of them and returns nullopt: there is no partial result.
 #pragma once
 
+#include <cstddef>   // block size
 #include <cstdint>   // counts
 #include <map>       // amounts per currency, per reason (ordered: deterministic output)
 #include <optional>  // run result
@@ -88,6 +89,10 @@ struct run_result {
 
 struct run_options {
   unsigned threads = 0;  // 0: all cores
+  // run_files only: the size of the blocks transactions.csv is read in, one
+  // per thread at a time (0: 2 MiB, less for a small file). Any size gives
+  // the same result; tests use tiny blocks to cut records everywhere.
+  std::size_t block_bytes = 0;
 };
 
 std::optional<run_result> run(const plan& p, const dataset& data, diagnostics& diags,

@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdio>
 #include <cstring>
@@ -430,18 +431,69 @@ class block_source {
 
  private:
   static constexpr std::size_t npos = std::string::npos;
-  // One past the last line break outside quotes (the block starts at a
-  // record boundary, so quotes are balanced there).
+  // One past the last record of `s` known to be complete, or npos. The
+  // block starts at a record boundary; from there the records are followed
+  // as csv::reader reads them: a quote opens a quoted field only at a
+  // field's start ("" inside it is a quote), and a malformed record (a stray
+  // quote, text after a closing quote, a lone carriage return) ends at the
+  // next line break, where the reader resumes. Counting quotes instead cut
+  // inside a quoted field after a stray quote.
   static std::size_t boundary(const std::string& s) {
-    if (std::memchr(s.data(), '"', s.size()) == nullptr) {
+    const std::size_t n = s.size();
+    if (std::memchr(s.data(), '"', n) == nullptr) {
       const auto nl = s.rfind('\n');
       return nl == npos ? npos : nl + 1;
     }
-    bool quoted = false;
-    std::size_t last = npos;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      if (s[i] == '"') quoted = !quoted;
-      else if (s[i] == '\n' && !quoted) last = i + 1;
+    std::size_t last = npos, i = 0;
+    // The malformed record's end: the next line break.
+    const auto skip_line = [&]() -> bool {
+      const void* nl = std::memchr(s.data() + i, '\n', n - i);
+      if (nl == nullptr) return false;
+      i = static_cast<std::size_t>(static_cast<const char*>(nl) - s.data()) + 1;
+      last = i;
+      return true;
+    };
+    while (i < n) {
+      if (s[i] == '"') {
+        for (std::size_t p = i + 1;;) {
+          const void* q = p < n ? std::memchr(s.data() + p, '"', n - p) : nullptr;
+          if (q == nullptr) return last;  // the field goes on past the buffer
+          const auto at = static_cast<std::size_t>(static_cast<const char*>(q) - s.data());
+          if (at + 1 >= n) return last;   // closing, or the first of a pair: not known yet
+          if (s[at + 1] == '"') {
+            p = at + 2;
+            continue;
+          }
+          i = at + 1;
+          break;
+        }
+        // After the closing quote: a comma, a line break, or a malformed record.
+        if (s[i] == ',') {
+          ++i;
+        } else if (s[i] == '\n') {
+          last = ++i;
+        } else if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') {
+          i += 2;
+          last = i;
+        } else if (!skip_line()) {
+          return last;
+        }
+        continue;
+      }
+      while (i < n && s[i] != ',' && s[i] != '"' && s[i] != '\r' && s[i] != '\n') ++i;
+      if (i >= n) return last;
+      if (s[i] == ',') {
+        ++i;
+      } else if (s[i] == '\n') {
+        last = ++i;
+      } else if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') {
+        i += 2;
+        last = i;
+      } else if (s[i] == '\r' && i + 1 >= n) {
+        return last;  // a line break may follow in the next read
+      } else if (!skip_line()) {  // a stray quote or a lone carriage return
+        return last;
+      }
     }
     return last;
   }
@@ -563,6 +615,52 @@ constexpr std::size_t hash_partitions = 256;
 // The truth word of a column the data lacks (bind_run reports it).
 constexpr std::uint64_t zero_truth = 0;
 
+// Whether every amount fits 64 bits at the most fractional digits any
+// amount has: the rule of read_dataset's one-scale column, decided over the
+// whole file so that neither the cut into chunks nor the order of rows
+// changes it (a chunk converts its amounts to its own largest scale, which
+// is never above the file's).
+struct amount_scales {
+  int largest = 0;                              // most fractional digits seen
+  std::uint32_t largest_line = UINT32_MAX;      // first line with them
+  std::uint32_t largest_column = 0, largest_length = 0;
+  // [k]: the first line whose amount fits at k fractional digits but not at
+  // k + 1 (an amount fitting at max_amount_fraction_digits is never a problem).
+  std::array<std::uint32_t, detail::max_amount_fraction_digits> first_line_fitting_only{};
+  amount_scales() { first_line_fitting_only.fill(UINT32_MAX); }
+
+  void add(std::int64_t coefficient, int scale, const csv::field& f) {
+    if (scale > largest || (scale == largest && f.line < largest_line)) {
+      largest = scale;
+      largest_line = f.line;
+      largest_column = f.column;
+      largest_length = f.length;
+    }
+    int fits = scale;
+    std::int64_t v;
+    while (fits < detail::max_amount_fraction_digits && detail::upscale_i64(coefficient, fits + 1 - scale, v)) ++fits;
+    if (fits < detail::max_amount_fraction_digits)
+      first_line_fitting_only[static_cast<std::size_t>(fits)] =
+          std::min(first_line_fitting_only[static_cast<std::size_t>(fits)], f.line);
+  }
+  void merge(const amount_scales& o) {
+    if (o.largest > largest || (o.largest == largest && o.largest_line < largest_line)) {
+      largest = o.largest;
+      largest_line = o.largest_line;
+      largest_column = o.largest_column;
+      largest_length = o.largest_length;
+    }
+    for (std::size_t k = 0; k < first_line_fitting_only.size(); ++k)
+      first_line_fitting_only[k] = std::min(first_line_fitting_only[k], o.first_line_fitting_only[k]);
+  }
+  // The first line whose amount does not fit at `largest` digits, or UINT32_MAX.
+  std::uint32_t first_line_not_fitting() const {
+    std::uint32_t line = UINT32_MAX;
+    for (int k = 0; k < largest; ++k) line = std::min(line, first_line_fitting_only[static_cast<std::size_t>(k)]);
+    return line;
+  }
+};
+
 // Everything one streaming thread owns.
 struct stream_worker {
   currency_book book;
@@ -573,6 +671,7 @@ struct stream_worker {
   std::vector<std::uint8_t> split_seen;        // per split group
   std::vector<std::pair<std::uint32_t, diagnostic>> errors;  // (line, error)
   std::uint32_t fatal_line = 0;  // of the first fatal CSV error met, or 0
+  amount_scales scales;
   // chunk columns
   std::vector<std::int32_t> date;
   std::vector<std::uint32_t> payee, line, currency, split;
@@ -721,12 +820,15 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
   // few rows, as an app checking one payee makes, allocates kilobytes), and
   // gets no more threads than it has blocks.
   constexpr std::size_t largest_block = std::size_t{2} << 20, smallest_block = std::size_t{64} << 10;
-  const std::size_t block_bytes = std::clamp(file_bytes - std::min(file_bytes, header_bytes) + 1, smallest_block, largest_block);
+  const std::size_t block_bytes =
+      options.block_bytes != 0
+          ? options.block_bytes
+          : std::clamp(file_bytes - std::min(file_bytes, header_bytes) + 1, smallest_block, largest_block);
   block_source source(file, block_bytes, (ropts.max_field_length + 3) * cols.count + 2);
   source.rewind(header_lines + 1);
   std::fseek(file, static_cast<long>(header_bytes), SEEK_SET);
   const unsigned threads = static_cast<unsigned>(
-      std::min<std::size_t>(thread_count(options.threads), std::max<std::size_t>(1, (file_bytes + largest_block - 1) / largest_block)));
+      std::min<std::size_t>(thread_count(options.threads), std::max<std::size_t>(1, (file_bytes + block_bytes - 1) / block_bytes)));
   std::vector<std::unique_ptr<stream_worker>> workers;
   for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<stream_worker>(kernel));
 
@@ -753,7 +855,6 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
       };
       bool any_split = false;
       int scale = 0;
-      csv::field scale_from{};  // the amount that first had the chunk's scale
       auto error = [&](std::uint32_t line, std::uint32_t column, std::uint32_t length, std::string message) {
         w.errors.push_back({line, diagnostic{severity::error, {tx_path, line, column, length}, {}, {}, std::move(message)}});
       };
@@ -797,6 +898,10 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
           case detail::amount_syntax::ok: break;
           case detail::amount_syntax::too_large:
             error(af.line, af.column, af.length, fmt::format("amount out of range: {} does not fit 64 bits", shown(af.text)));
+            ok = false;
+            break;
+          case detail::amount_syntax::too_precise:
+            error(af.line, af.column, af.length, detail::too_precise_message(af.text, amount_scale));
             ok = false;
             break;
           case detail::amount_syntax::bad: {
@@ -850,10 +955,8 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
         w.amount[rows] = coefficient;
         w.amount_scale[rows] = static_cast<std::int8_t>(amount_scale);
         ++rows;
-        if (amount_scale > scale) {
-          scale = amount_scale;
-          scale_from = f[static_cast<std::size_t>(cols.amount)];
-        }
+        scale = std::max(scale, amount_scale);
+        w.scales.add(coefficient, amount_scale, af);
       };
       auto on_error = [&](std::uint32_t line, std::uint32_t column, std::uint32_t length, std::string message) {
         error(line, column, length, std::move(message));
@@ -869,21 +972,12 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
         for (auto& p : w.hashes) p.reserve(each + each / 16 + 16);
       }
       // One scale per chunk: the largest; other amounts are brought to it.
-      // Rare: an amount too large at that scale. The error is read_dataset's
-      // (at the amount that brought the scale, naming the first row that no
-      // longer fits), once per chunk; the run fails.
-      bool scale_reported = false;
+      // One too large at that scale is too large at the file's (reported
+      // after the last block, see amount_scales): the run fails.
       for (std::size_t i = 0; i < rows; ++i) {
         if (w.amount_scale[i] == scale) continue;
         std::int64_t v;
-        if (!detail::upscale_i64(w.amount[i], scale - w.amount_scale[i], v)) {
-          if (!scale_reported)
-            error(scale_from.line, scale_from.column, scale_from.length,
-                  fmt::format("amount out of range: with {} fractional digits, the amount on line {} no longer fits 64 bits",
-                              scale, w.line[i]));
-          scale_reported = true;
-          v = 0;
-        }
+        if (!detail::upscale_i64(w.amount[i], scale - w.amount_scale[i], v)) v = 0;
         w.amount[i] = v;
       }
       c.rows = rows;
@@ -916,6 +1010,20 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
   std::vector<std::pair<std::uint32_t, diagnostic>> errors;
   for (auto& w : workers)
     errors.insert(errors.end(), std::make_move_iterator(w->errors.begin()), std::make_move_iterator(w->errors.end()));
+  {
+    amount_scales scales;
+    for (auto& w : workers) scales.merge(w->scales);
+    // read_dataset's message, at the amount that brought the scale.
+    if (const auto line = scales.first_line_not_fitting(); line != UINT32_MAX)
+      errors.push_back({scales.largest_line,
+                        diagnostic{severity::error,
+                                   {tx_path, scales.largest_line, scales.largest_column, scales.largest_length},
+                                   {},
+                                   {},
+                                   fmt::format("amount out of range: with {} fractional digits, the amount on line {} "
+                                               "no longer fits 64 bits",
+                                               scales.largest, line)}});
+  }
   std::stable_sort(errors.begin(), errors.end(), [](const auto& a, const auto& b) {
     return std::tie(a.first, a.second.where.column) < std::tie(b.first, b.second.where.column);
   });

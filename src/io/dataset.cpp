@@ -516,6 +516,7 @@ struct transaction_reader {
       case detail::amount_syntax::too_large:
         errors.at(f, fmt::format("amount out of range: {} does not fit 64 bits", shown(f.text)));
         return;
+      case detail::amount_syntax::too_precise: errors.at(f, detail::too_precise_message(f.text, scale)); return;
       case detail::amount_syntax::bad: parse_number(f, "amount", errors); return;
     }
   }

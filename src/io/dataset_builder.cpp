@@ -229,7 +229,9 @@ void dataset_builder::add_transaction(const transaction_row& row) {
   transaction_payee_.push_back(transaction_payee_ids_.intern(row.payee_id));
 
   std::int64_t amount = 0;
-  if (auto coefficient = row.amount.coefficient()) {
+  if (row.amount.scale() > detail::max_amount_fraction_digits) {
+    errors.add(fmt::format("{}: {}", who, detail::too_precise_message(row.amount.to_string(), row.amount.scale())));
+  } else if (auto coefficient = row.amount.coefficient()) {
     using outcome = detail::placed_amount::outcome;
     const auto placed = detail::place_amount(t, *coefficient, row.amount.scale(), amount);
     if (placed.result == outcome::earlier_row_out_of_range) {

@@ -13,6 +13,11 @@ std::string shown(std::string_view text) {
   return fmt::format("'{}...'", text.substr(0, room));
 }
 
+std::string too_precise_message(std::string_view amount_text, int fraction_digits) {
+  return fmt::format("amount out of range: {} has {} fractional digits, at most {}", shown(amount_text),
+                     fraction_digits, max_amount_fraction_digits);
+}
+
 std::vector<header_problem> header_problems(const csv::record& header) {
   std::vector<header_problem> problems;
   for (std::size_t i = 0; i < header.size(); ++i) {

@@ -70,11 +70,21 @@ struct split_sum_mismatch {
 std::vector<split_sum_mismatch> split_sums_not_one(const split_table& splits,
                                                    const std::vector<bool>& skip);
 
+// The most fractional digits a transaction amount may have: a money amount
+// needs a handful; past 18 even 1.0 no longer fits the int64 column at that
+// scale, and an unbounded scale (0.000...1 with a thousand zeros) would
+// leave the exact types' range.
+inline constexpr int max_amount_fraction_digits = 18;
+
 // -?[0-9]+(\.[0-9]+)? into an int64 coefficient and its scale, for the hot
 // loop of both transaction readers (read_dataset and the streaming run).
 // `bad` leaves the explanation to decimal::parse; `too_large` is a
-// coefficient beyond int64.
-enum class amount_syntax { ok, bad, too_large };
+// coefficient beyond int64; `too_precise` more than
+// max_amount_fraction_digits after the point.
+enum class amount_syntax { ok, bad, too_large, too_precise };
+
+// The message of too_precise, the same from every reader.
+std::string too_precise_message(std::string_view amount_text, int fraction_digits);
 inline amount_syntax parse_amount(std::string_view s, std::int64_t& coefficient, int& scale) noexcept {
   std::size_t i = 0;
   const bool negative = !s.empty() && s[0] == '-';
@@ -101,6 +111,10 @@ inline amount_syntax parse_amount(std::string_view s, std::int64_t& coefficient,
     if (fraction == 0) return amount_syntax::bad;
   }
   if (i != s.size()) return amount_syntax::bad;
+  if (fraction > max_amount_fraction_digits) {
+    scale = fraction;  // for the message
+    return amount_syntax::too_precise;
+  }
   if (too_large) return amount_syntax::too_large;
   const auto v = static_cast<std::int64_t>(magnitude);
   coefficient = negative ? -v : v;

@@ -1,6 +1,7 @@
-// fuzz_stream: arbitrary bytes as transactions.csv, run two ways that must
+// fuzz_stream: arbitrary bytes as transactions.csv, run ways that must
 // agree: streamed from the file (icm::run_files, the CLI's path, with its own
-// block splitter, field splitter and duplicate check) and loaded in memory
+// block splitter, field splitter and duplicate check), once as the CLI runs
+// it and once in blocks of a few bytes on two threads, and loaded in memory
 // (read_dataset + run, the path fuzz_csv covers).
 //
 // Why differential: the streaming reader re-implements the reading of
@@ -171,6 +172,39 @@ void differ(const char* what, const outcome& loaded, const outcome& streamed) {
   __builtin_trap();
 }
 
+// The streamed outcome must be the loaded one (see the top of the file).
+void compare(const outcome& loaded, const outcome& streamed, const std::string& header_place) {
+  if (loaded.ok != streamed.ok) differ("success", loaded, streamed);
+  if (!loaded.ok && loaded.messages.empty()) differ("a failure without a message", loaded, streamed);
+  // An error in transactions.csv's header stops the stream before its rows
+  // (the plan's columns are checked there), where read_dataset reads the
+  // rows first and the run checks the plan's columns after: each then shows
+  // errors the other did not reach, and the header's error suffices.
+  const bool header_error = std::any_of(streamed.messages.begin(), streamed.messages.end(), [&](const std::string& m) {
+    return m.rfind(header_place, 0) == 0;
+  });
+  // Amounts that do not fit 64 bits at the file's largest scale ("...
+  // fractional digits ..."): both fail (checked above), but read_dataset
+  // decides row by row as the scale grows (rows with other errors
+  // included), the stream over the whole file, so the message may stand on
+  // another row.
+  const auto scale_error = [](const outcome& o) {
+    return std::any_of(o.messages.begin(), o.messages.end(),
+                       [](const std::string& m) { return m.find("fractional digits") != std::string::npos; });
+  };
+  const bool scale_errors = scale_error(loaded) || scale_error(streamed);
+  // Past the cap, the two readers may keep different errors (they list them
+  // in different orders); the count of errors shown is the same.
+  if (header_error || scale_errors) {
+    // both failed: checked above
+  } else if (loaded.capped || streamed.capped) {
+    if (loaded.messages.size() != streamed.messages.size()) differ("the number of diagnostics", loaded, streamed);
+  } else if (loaded.messages != streamed.messages) {
+    differ("diagnostics", loaded, streamed);
+  }
+  if (loaded.bytes != streamed.bytes) differ("output bytes", loaded, streamed);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -191,42 +225,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto ds = icm::read_dataset(texts, loaded_diags);
     if (ds) loaded_result = icm::run(*s.plan, *ds, loaded_diags, {.threads = 1});
   }
-  icm::diagnostics streamed_diags;
-  const auto streamed_result = icm::run_files(*s.plan, s.dir.string(), streamed_diags, {.threads = 1});
-
-  const std::string header_place = (s.dir / "transactions.csv").string() + ":1:";
   const outcome loaded = describe(loaded_result, loaded_diags);
-  const outcome streamed = describe(streamed_result, streamed_diags);
-  if (loaded.ok != streamed.ok) differ("success", loaded, streamed);
-  if (!loaded.ok && loaded.messages.empty()) differ("a failure without a message", loaded, streamed);
-  // An error in transactions.csv's header stops the stream before its rows
-  // (the plan's columns are checked there), where read_dataset reads the
-  // rows first and the run checks the plan's columns after: each then shows
-  // errors the other did not reach, and the header's error suffices.
-  const bool header_error = std::any_of(streamed.messages.begin(), streamed.messages.end(), [&](const std::string& m) {
-    return m.rfind(header_place, 0) == 0;
-  });
-  // Amounts with very different numbers of fractional digits: read_dataset
-  // keeps one scale for the whole column (rows with other errors included),
-  // the stream one per chunk of good rows, so when an amount does not fit
-  // 64 bits at the larger scale ("... fractional digits ...") they may fail
-  // on different rows, or only one of them on that (the same message and
-  // place when the two rows meet in one chunk). Both have failed (checked
-  // above).
-  const auto scale_error = [](const outcome& o) {
-    return std::any_of(o.messages.begin(), o.messages.end(),
-                       [](const std::string& m) { return m.find("fractional digits") != std::string::npos; });
-  };
-  const bool scale_errors = scale_error(loaded) || scale_error(streamed);
-  // Past the cap, the two readers may keep different errors (they list them
-  // in different orders); the count of errors shown is the same.
-  if (header_error || scale_errors) {
-    // both failed: checked above
-  } else if (loaded.capped || streamed.capped) {
-    if (loaded.messages.size() != streamed.messages.size()) differ("the number of diagnostics", loaded, streamed);
-  } else if (loaded.messages != streamed.messages) {
-    differ("diagnostics", loaded, streamed);
+  const std::string header_place = (s.dir / "transactions.csv").string() + ":1:";
+  {
+    icm::diagnostics diags;
+    const auto result = icm::run_files(*s.plan, s.dir.string(), diags, {.threads = 1});
+    compare(loaded, describe(result, diags), header_place);
   }
-  if (loaded.bytes != streamed.bytes) differ("output bytes", loaded, streamed);
+  {
+    // Tiny blocks on two threads: records cut everywhere, blocks handed
+    // out in any order; the result must not change.
+    icm::diagnostics diags;
+    const std::size_t block = 1 + (size * 7 + (size > 0 ? data[size / 2] : 0)) % 61;
+    const auto result = icm::run_files(*s.plan, s.dir.string(), diags, {.threads = 2, .block_bytes = block});
+    compare(loaded, describe(result, diags), header_place);
+  }
   return 0;
 }
