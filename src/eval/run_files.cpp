@@ -453,6 +453,29 @@ class block_source {
       last = i;
       return true;
     };
+    // Past a field's end (i at the byte after it): a comma, a line break
+    // (the record ends), or a malformed record. False when the buffer ends
+    // before that is known.
+    const auto field_end = [&]() -> bool {
+      if (i >= n) return false;
+      if (s[i] == ',') {
+        ++i;
+        return true;
+      }
+      if (s[i] == '\n') {
+        last = ++i;
+        return true;
+      }
+      if (s[i] == '\r') {
+        if (i + 1 >= n) return false;  // a line feed may follow in the next read
+        if (s[i + 1] == '\n') {
+          i += 2;
+          last = i;
+          return true;
+        }
+      }
+      return skip_line();  // a stray quote, text after a closing quote, a lone carriage return
+    };
     while (i < n) {
       if (s[i] == '"') {
         for (std::size_t p = i + 1;;) {
@@ -467,33 +490,10 @@ class block_source {
           i = at + 1;
           break;
         }
-        // After the closing quote: a comma, a line break, or a malformed record.
-        if (s[i] == ',') {
-          ++i;
-        } else if (s[i] == '\n') {
-          last = ++i;
-        } else if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') {
-          i += 2;
-          last = i;
-        } else if (!skip_line()) {
-          return last;
-        }
-        continue;
+      } else {
+        while (i < n && s[i] != ',' && s[i] != '"' && s[i] != '\r' && s[i] != '\n') ++i;
       }
-      while (i < n && s[i] != ',' && s[i] != '"' && s[i] != '\r' && s[i] != '\n') ++i;
-      if (i >= n) return last;
-      if (s[i] == ',') {
-        ++i;
-      } else if (s[i] == '\n') {
-        last = ++i;
-      } else if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') {
-        i += 2;
-        last = i;
-      } else if (s[i] == '\r' && i + 1 >= n) {
-        return last;  // a line break may follow in the next read
-      } else if (!skip_line()) {  // a stray quote or a lone carriage return
-        return last;
-      }
+      if (!field_end()) return last;
     }
     return last;
   }
