@@ -270,6 +270,12 @@ TEST_F(fixture, streaming_and_read_dataset_agree_where_they_once_differed) {
   EXPECT_NE(stray.find("transactions.csv:2:17: error: unexpected '\"' in an unquoted field"), std::string::npos)
       << stray;
   EXPECT_EQ(stray.find("unbalanced quote"), std::string::npos) << stray;
+  // A carriage return as the file's last byte is a lone one (the stream
+  // took it for the end of a CRLF line and counted the fields).
+  auto lone_cr = stream_errors(header + "a,2026-01-05,1,10.00,saas\nb,2026-01-06,2,5.00\r");
+  EXPECT_NE(lone_cr.find("transactions.csv:3:20: error: carriage return not followed by a line feed"),
+            std::string::npos)
+      << lone_cr;
   // More than 18 fractional digits: a limit with its own message (a scale
   // of 1501 was an internal error).
   auto precise = stream_errors(header + "a,2026-01-05,1,0." + std::string(1500, '0') + "1,saas\n");

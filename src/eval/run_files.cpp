@@ -543,7 +543,10 @@ std::uint32_t split_records(std::string_view block, std::uint32_t first_line, st
     const void* nl = std::memchr(start, '\n', block.size() - pos);
     std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - block.data()) : block.size();
     std::size_t content_end = end;
-    if (content_end > pos && block[content_end - 1] == '\r') --content_end;
+    // CRLF ends a line; a carriage return at the very end of the file (no
+    // line feed after it) stays in the text, where the strict reader
+    // reports it as read_dataset does.
+    if (nl && content_end > pos && block[content_end - 1] == '\r') --content_end;
     const std::string_view text = block.substr(pos, content_end - pos);
     if (text.empty()) {  // blank line
       pos = end + 1;

@@ -60,7 +60,7 @@ for f in $fuzzers; do
     # the reproducer as base64 too, since a CI machine's temp dir is gone
     # once the job ends.
     echo "!! $f failed (exit $rc); the report:"
-    grep -m1 -A30 -E 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|runtime error:' "$log" || true
+    grep -m1 -A30 -E '^fuzz_[a-z]+: |ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|runtime error:' "$log" || true
     echo "!! tail of the log:"
     tail -12 "$log"
     for a in "$artifacts/$f-"*; do
