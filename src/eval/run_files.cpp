@@ -622,29 +622,30 @@ constexpr std::uint64_t zero_truth = 0;
 // amount has: the rule of read_dataset's one-scale column, decided over the
 // whole file so that neither the cut into chunks nor the order of rows
 // changes it (a chunk converts its amounts to its own largest scale, which
-// is never above the file's).
+// is never above the file's). Per row: two comparisons (the hot path).
 struct amount_scales {
-  int largest = 0;                              // most fractional digits seen
-  std::uint32_t largest_line = UINT32_MAX;      // first line with them
+  int largest = 0;                          // most fractional digits seen
+  std::uint32_t largest_line = UINT32_MAX;  // first line with them
   std::uint32_t largest_column = 0, largest_length = 0;
-  // [k]: the first line whose amount fits at k fractional digits but not at
-  // k + 1 (an amount fitting at max_amount_fraction_digits is never a problem).
-  std::array<std::uint32_t, detail::max_amount_fraction_digits> first_line_fitting_only{};
-  amount_scales() { first_line_fitting_only.fill(UINT32_MAX); }
+  // Per scale: the largest magnitude of a coefficient, and the first line
+  // with it: if any amount of that scale fails at `largest`, this one does.
+  std::array<std::uint64_t, detail::max_amount_fraction_digits + 1> biggest{};
+  std::array<std::uint32_t, detail::max_amount_fraction_digits + 1> biggest_line{};
 
   void add(std::int64_t coefficient, int scale, const csv::field& f) {
+    const auto k = static_cast<std::size_t>(scale);
+    const std::uint64_t magnitude =
+        coefficient < 0 ? 0 - static_cast<std::uint64_t>(coefficient) : static_cast<std::uint64_t>(coefficient);
+    if (magnitude > biggest[k] || (magnitude == biggest[k] && magnitude != 0 && f.line < biggest_line[k])) {
+      biggest[k] = magnitude;
+      biggest_line[k] = f.line;
+    }
     if (scale > largest || (scale == largest && f.line < largest_line)) {
       largest = scale;
       largest_line = f.line;
       largest_column = f.column;
       largest_length = f.length;
     }
-    int fits = scale;
-    std::int64_t v;
-    while (fits < detail::max_amount_fraction_digits && detail::upscale_i64(coefficient, fits + 1 - scale, v)) ++fits;
-    if (fits < detail::max_amount_fraction_digits)
-      first_line_fitting_only[static_cast<std::size_t>(fits)] =
-          std::min(first_line_fitting_only[static_cast<std::size_t>(fits)], f.line);
   }
   void merge(const amount_scales& o) {
     if (o.largest > largest || (o.largest == largest && o.largest_line < largest_line)) {
@@ -653,13 +654,22 @@ struct amount_scales {
       largest_column = o.largest_column;
       largest_length = o.largest_length;
     }
-    for (std::size_t k = 0; k < first_line_fitting_only.size(); ++k)
-      first_line_fitting_only[k] = std::min(first_line_fitting_only[k], o.first_line_fitting_only[k]);
+    for (std::size_t k = 0; k < biggest.size(); ++k)
+      if (o.biggest[k] > biggest[k] || (o.biggest[k] == biggest[k] && o.biggest[k] != 0 && o.biggest_line[k] < biggest_line[k])) {
+        biggest[k] = o.biggest[k];
+        biggest_line[k] = o.biggest_line[k];
+      }
   }
-  // The first line whose amount does not fit at `largest` digits, or UINT32_MAX.
+  // The first line (of the largest amount of each scale) that does not fit
+  // at `largest` digits, or UINT32_MAX.
   std::uint32_t first_line_not_fitting() const {
     std::uint32_t line = UINT32_MAX;
-    for (int k = 0; k < largest; ++k) line = std::min(line, first_line_fitting_only[static_cast<std::size_t>(k)]);
+    for (int k = 0; k < largest; ++k) {
+      std::int64_t v;
+      const auto i = static_cast<std::size_t>(k);
+      if (biggest[i] != 0 && !detail::upscale_i64(static_cast<std::int64_t>(biggest[i]), largest - k, v))
+        line = std::min(line, biggest_line[i]);
+    }
     return line;
   }
 };
