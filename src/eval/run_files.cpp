@@ -25,10 +25,15 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "compile/plan_impl.hpp"
 #include "eval/crediting.hpp"
@@ -105,6 +110,8 @@ class flat_index {
       if (s.tag == tag && key_of(s.value) == key) return s.value;
     }
   }
+  // Where a lookup of `h` starts, to prefetch.
+  const void* slot_address(std::uint64_t h) const { return slots_.empty() ? nullptr : &slots_[h & mask_]; }
   void insert(std::uint64_t h, std::uint32_t value) {
     if ((entries_.size() + 1) * 2 > slots_.size()) grow();
     place(h, value);
@@ -189,9 +196,16 @@ struct split_book {
       filter[b >> 6] |= std::uint64_t{1} << (b & 63);
     }
   }
-  std::uint32_t find(std::uint64_t h, std::string_view id) const {
+  // False: certainly no split group has this hash.
+  bool may_hold(std::uint64_t h) const {
     const auto b = (h >> 24) & filter_mask;
-    if (!filter.empty() && (filter[b >> 6] >> (b & 63) & 1) == 0) return flat_index::empty;
+    return filter.empty() || (filter[b >> 6] >> (b & 63) & 1) != 0;
+  }
+  const void* filter_word(std::uint64_t h) const {
+    return filter.empty() ? nullptr : &filter[((h >> 24) & filter_mask) >> 6];
+  }
+  std::uint32_t find(std::uint64_t h, std::string_view id) const {
+    if (!may_hold(h)) return flat_index::empty;
     return index.find(h, id, [&](std::uint32_t g) -> std::string_view { return txn_ids[g]; });
   }
 };
@@ -385,6 +399,22 @@ struct txn_columns {
   std::vector<int> text;  // per text_test_set column
 };
 
+// Bytes of a block: grown, never zero-filled (a std::string's resize writes
+// every byte of a 2 MiB block before fread overwrites it).
+struct block_bytes {
+  std::unique_ptr<char[]> data;
+  std::size_t size = 0, capacity = 0;
+  void reserve(std::size_t n) {
+    if (n <= capacity) return;
+    n = std::max(n, 2 * capacity);  // a few growths in all, not one per call
+    auto grown = std::make_unique_for_overwrite<char[]>(n);
+    if (size != 0) std::memcpy(grown.get(), data.get(), size);
+    data = std::move(grown);
+    capacity = n;
+  }
+  std::string_view view() const { return {data.get(), size}; }
+};
+
 // Blocks of transactions.csv cut at record boundaries, handed out under a lock.
 class block_source {
  public:
@@ -396,35 +426,41 @@ class block_source {
       : file_(f), block_(block), longest_(longest) {}
 
   // Fills `out` with the next whole records; false at the end. `first_line`
-  // is the line number of its first byte.
-  bool next(std::string& out, std::uint32_t& first_line) {
+  // is the line number of its first byte. `out` keeps its buffer from call
+  // to call; the part record left over from the last read is copied to its
+  // start.
+  bool next(block_bytes& out, std::uint32_t& first_line) {
     std::lock_guard lock(mutex_);
-    if (done_ && carry_.empty()) return false;
-    out.swap(carry_);
-    carry_.clear();
+    if (done_ && carry_.size == 0) return false;
+    out.size = 0;
+    out.reserve(std::max(carry_.size, longest_) + block_);  // a carry is at most one record
+    if (carry_.size != 0) std::memcpy(out.data.get(), carry_.data.get(), carry_.size);
+    out.size = carry_.size;
+    carry_.size = 0;
     for (;;) {
       if (!done_) {
-        const std::size_t have = out.size();
-        out.resize(have + block_);
-        const std::size_t got = std::fread(out.data() + have, 1, block_, file_);
-        out.resize(have + got);
+        out.reserve(out.size + block_);
+        const std::size_t got = std::fread(out.data.get() + out.size, 1, block_, file_);
+        out.size += got;
         if (got < block_) done_ = true;
       }
-      if (!done_ && out.size() > block_ + longest_) done_ = true;  // see the constructor
-      const std::size_t cut = done_ ? out.size() : boundary(out);
+      if (!done_ && out.size > block_ + longest_) done_ = true;  // see the constructor
+      const std::size_t cut = done_ ? out.size : boundary(out.view());
       if (cut != npos) {
-        carry_.assign(out, cut, std::string::npos);
-        out.resize(cut);
+        carry_.reserve(out.size - cut);
+        if (out.size != cut) std::memcpy(carry_.data.get(), out.data.get() + cut, out.size - cut);
+        carry_.size = out.size - cut;
+        out.size = cut;
         break;
       }
     }
     first_line = line_;
-    line_ += static_cast<std::uint32_t>(std::count(out.begin(), out.end(), '\n'));
-    return !out.empty() || !carry_.empty() || !done_;
+    line_ += static_cast<std::uint32_t>(std::count(out.data.get(), out.data.get() + out.size, '\n'));
+    return out.size != 0 || carry_.size != 0 || !done_;
   }
   void rewind(std::uint32_t line) {
     std::fseek(file_, 0, SEEK_SET);
-    carry_.clear();
+    carry_.size = 0;
     done_ = false;
     line_ = line;
   }
@@ -438,7 +474,7 @@ class block_source {
   // quote, text after a closing quote, a lone carriage return) ends at the
   // next line break, where the reader resumes. Counting quotes instead cut
   // inside a quoted field after a stray quote.
-  static std::size_t boundary(const std::string& s) {
+  static std::size_t boundary(std::string_view s) {
     const std::size_t n = s.size();
     if (std::memchr(s.data(), '"', n) == nullptr) {
       const auto nl = s.rfind('\n');
@@ -502,7 +538,7 @@ class block_source {
   std::FILE* file_;
   std::size_t block_;
   std::size_t longest_;
-  std::string carry_;
+  block_bytes carry_;
   std::uint32_t line_ = 1;
   bool done_ = false;
 };
@@ -528,10 +564,81 @@ inline std::size_t next_special(std::string_view text, std::size_t from) {
   return text.size();
 }
 
-// Calls on_record(fields, line, line_start) for each record of a block of
-// whole records; lines without quotes are split on commas directly, the rest
-// go through the strict CSV reader. CSV errors go to on_error. Returns the
-// line of a fatal CSV error (the rest of the file cannot be read), or 0.
+// Bit i set where p[i] is ',', '\n', '"' or '\r', for 16 bytes at p.
+inline std::uint32_t separators16(const char* p) {
+#if defined(__SSE2__)
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+  return static_cast<std::uint32_t>(_mm_movemask_epi8(hit));
+#else
+  std::uint32_t m = 0;
+  for (unsigned i = 0; i < 16; ++i)
+    m |= static_cast<std::uint32_t>(p[i] == ',' || p[i] == '\n' || p[i] == '"' || p[i] == '\r') << i;
+  return m;
+#endif
+}
+
+// The common record, read fast: no quote, no carriage return but one before
+// the line feed, exactly `expected` fields, none longer than `max_field`.
+// Fills `fields` (already `expected` long) and returns the offset of the
+// byte after the record's line feed (or block.size() at the end of the file),
+// or 0 when the record at `pos` is anything else (blank, quoted, malformed):
+// the general path reads it then, with its errors.
+inline std::size_t plain_record(std::string_view block, std::size_t pos, std::uint32_t line, std::uint32_t expected,
+                                std::size_t max_field, std::vector<csv::field>& fields) {
+  const char* const b = block.data();
+  const std::size_t n = block.size();
+  std::uint32_t k = 0;
+  std::size_t field_start = pos, content_end = 0, next = 0;
+  // One separator: a comma closes field k; the line feed (after an optional
+  // carriage return) ends the record.
+  const auto step = [&](std::size_t j) -> int {  // 1 go on, 0 record ends, -1 not plain
+    const char c = b[j];
+    if (c == ',') {
+      if (k + 1 >= expected || j - field_start > max_field) return -1;
+      fields[k] = {std::string_view(b + field_start, j - field_start), line,
+                   static_cast<std::uint32_t>(field_start - pos + 1),
+                   static_cast<std::uint32_t>(std::max<std::size_t>(j - field_start, 1)), false};
+      ++k;
+      field_start = j + 1;
+      return 1;
+    }
+    if (c == '\n') {
+      content_end = j;
+      next = j + 1;
+      return 0;
+    }
+    if (c == '\r' && j + 1 < n && b[j + 1] == '\n') {
+      content_end = j;
+      next = j + 2;
+      return 0;
+    }
+    return -1;  // a quote, or a carriage return not ending the line
+  };
+  std::size_t i = pos;
+  int state = 1;
+  for (; state == 1 && i + 16 <= n; i += 16)
+    for (std::uint32_t m = separators16(b + i); m != 0 && state == 1; m &= m - 1)
+      state = step(i + static_cast<std::size_t>(__builtin_ctz(m)));
+  for (; state == 1 && i < n; ++i)
+    if (b[i] == ',' || b[i] == '\n' || b[i] == '"' || b[i] == '\r') state = step(i);
+  if (state == -1) return 0;
+  if (state == 1) {  // the file's last record, without a line break
+    content_end = n;
+    next = n;
+  }
+  if (content_end == pos || k + 1 != expected || content_end - field_start > max_field) return 0;
+  fields[k] = {std::string_view(b + field_start, content_end - field_start), line,
+               static_cast<std::uint32_t>(field_start - pos + 1),
+               static_cast<std::uint32_t>(std::max<std::size_t>(content_end - field_start, 1)), false};
+  return next;
+}
+
+// Calls on_record(fields, line) for each record of a block of whole records;
+// lines without quotes are split on commas directly, the rest go through the
+// strict CSV reader. CSV errors go to on_error. Returns the line of a fatal
+// CSV error (the rest of the file cannot be read), or 0.
 template <typename OnRecord, typename OnError>
 std::uint32_t split_records(std::string_view block, std::uint32_t first_line, std::uint32_t expected,
                    std::size_t max_field, std::vector<csv::field>& fields, csv::record& rec, OnRecord&& on_record,
@@ -539,6 +646,13 @@ std::uint32_t split_records(std::string_view block, std::uint32_t first_line, st
   std::size_t pos = 0;
   std::uint32_t line = first_line;
   while (pos < block.size()) {
+    fields.resize(expected);
+    if (const std::size_t next = plain_record(block, pos, line, expected, max_field, fields)) {
+      on_record(fields, line);
+      pos = next;
+      ++line;
+      continue;
+    }
     const char* start = block.data() + pos;
     const void* nl = std::memchr(start, '\n', block.size() - pos);
     std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - block.data()) : block.size();
@@ -674,6 +788,16 @@ struct amount_scales {
   }
 };
 
+// A txn_id of the block being read, between its row and the lookups that
+// follow the block.
+struct pending_id {
+  std::uint64_t hash;
+  const char* text;
+  std::uint32_t length;
+  std::uint32_t row;  // in the chunk, or no_row when the row is bad
+};
+constexpr std::uint32_t no_row = 0xffffffff;
+
 // Everything one streaming thread owns.
 struct stream_worker {
   currency_book book;
@@ -682,6 +806,7 @@ struct stream_worker {
   std::vector<text_dictionary> dictionaries;  // per text column
   std::vector<std::vector<std::uint64_t>> hashes{hash_partitions};
   std::vector<std::uint8_t> split_seen;        // per split group
+  std::vector<pending_id> ids;                 // this block's txn_ids
   std::vector<std::pair<std::uint32_t, diagnostic>> errors;  // (line, error)
   std::uint32_t fatal_line = 0;  // of the first fatal CSV error met, or 0
   amount_scales scales;
@@ -691,7 +816,7 @@ struct stream_worker {
   std::vector<std::int64_t> amount;
   std::vector<std::int8_t> amount_scale;
   std::vector<std::vector<std::uint32_t>> text;
-  std::string block;
+  block_bytes block;
   std::vector<csv::field> fields;
   csv::record rec;
   // Currency code (three letters packed) -> slot of `book`, for the codes met
@@ -854,7 +979,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     bool reserved = false;
     std::uint32_t first_line = 0;
     while (source.next(w.block, first_line)) {
-      if (w.block.empty()) continue;
+      if (w.block.size == 0) continue;
       // The chunk columns keep their size from block to block; `rows` says
       // how much of them this block fills (stores, not push_backs, per row).
       std::size_t rows = 0;
@@ -878,10 +1003,13 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
           error(id.line, id.column, id.length, "expected a txn_id, found an empty field");
           return;
         }
+        // Its hash goes to the duplicate check and the split lookup after
+        // the block (see below); `row` is set once the row is known good. A
+        // quoted txn_id may live in the strict reader's record, gone by then:
+        // it is looked up now (rare).
         const auto h = hash_text(id.text);
-        w.hashes[h >> 56].push_back(h);
         std::uint32_t group = 0;
-        if (!splits.txn_ids.empty()) {
+        if (id.quoted && !splits.txn_ids.empty()) {
           const auto g = splits.find(h, id.text);
           if (g != flat_index::empty) {
             w.split_seen[g] = 1;
@@ -889,6 +1017,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
             any_split = true;
           }
         }
+        w.ids.push_back({h, id.quoted ? nullptr : id.text.data(), static_cast<std::uint32_t>(id.text.size()), no_row});
         const auto& df = f[static_cast<std::size_t>(cols.date)];
         auto day = dates(df.text);
         if (!day) {
@@ -965,6 +1094,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
         w.line[rows] = line;
         w.currency[rows] = slot;
         w.split[rows] = group;
+        w.ids.back().row = static_cast<std::uint32_t>(rows);
         w.amount[rows] = coefficient;
         w.amount_scale[rows] = static_cast<std::int8_t>(amount_scale);
         ++rows;
@@ -974,13 +1104,38 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
       auto on_error = [&](std::uint32_t line, std::uint32_t column, std::uint32_t length, std::string message) {
         error(line, column, length, std::move(message));
       };
-      if (const auto fatal = split_records(w.block, first_line, cols.count, ropts.max_field_length, w.fields, w.rec,
+      if (const auto fatal = split_records(w.block.view(), first_line, cols.count, ropts.max_field_length, w.fields, w.rec,
                                            on_record, on_error))
         w.fatal_line = w.fatal_line == 0 ? fatal : std::min(w.fatal_line, fatal);
+      // The block's txn_ids, in a loop of their own: hashes to their
+      // duplicate-check partition, and the split lookup with the filter word
+      // and index slot of later rows prefetched, so that their cache misses
+      // overlap instead of stalling one row at a time.
+      {
+        const std::size_t n = w.ids.size();
+        const bool splits_met = !splits.txn_ids.empty();
+        constexpr std::size_t ahead = 16;
+        for (std::size_t i = 0; i < n; ++i) {
+          const pending_id& e = w.ids[i];
+          if (splits_met) {
+            if (i + ahead < n) __builtin_prefetch(splits.filter_word(w.ids[i + ahead].hash));
+            if (i + ahead / 2 < n && splits.may_hold(w.ids[i + ahead / 2].hash))
+              __builtin_prefetch(splits.index.slot_address(w.ids[i + ahead / 2].hash));
+          }
+          w.hashes[e.hash >> 56].push_back(e.hash);
+          if (!splits_met || e.text == nullptr || !splits.may_hold(e.hash)) continue;
+          const auto g = splits.find(e.hash, std::string_view(e.text, e.length));
+          if (g == flat_index::empty) continue;
+          w.split_seen[g] = 1;
+          any_split = true;
+          if (e.row != no_row) w.split[e.row] = splits.kernel_group[g] + 1;
+        }
+        w.ids.clear();
+      }
       if (!reserved && rows > 0) {
         // Size the hash partitions once from the file size and this block's rows.
         reserved = true;
-        const std::size_t expected = file_bytes / std::max<std::size_t>(w.block.size() / rows, 1);
+        const std::size_t expected = file_bytes / std::max<std::size_t>(w.block.size / rows, 1);
         const std::size_t each = expected / threads / hash_partitions;
         for (auto& p : w.hashes) p.reserve(each + each / 16 + 16);
       }
@@ -1091,7 +1246,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     std::uint32_t first_line = 0;
     while (source.next(w.block, first_line)) {
       split_records(
-          w.block, first_line, cols.count, ropts.max_field_length, w.fields, w.rec,
+          w.block.view(), first_line, cols.count, ropts.max_field_length, w.fields, w.rec,
           [&](const std::vector<csv::field>& f, std::uint32_t line) {
             const auto& id = f[static_cast<std::size_t>(cols.id)];
             if (id.text.empty() || !std::binary_search(suspects.begin(), suspects.end(), hash_text(id.text) | 1)) return;
