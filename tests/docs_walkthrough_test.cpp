@@ -144,3 +144,27 @@ TEST(DocsCli, EveryRunAndExplainCommandShownSucceeds) {
   }
   EXPECT_GE(ran, 2);
 }
+
+// --timings lists the stages of a streamed run, in order, before the total.
+TEST(DocsCli, TimingsListTheStagesOfARun) {
+  auto out_dir = fs::temp_directory_path() / ("icm_cli_timings_" + std::to_string(::getpid()));
+  auto [rc, out] = shell("cd '" + std::string(ICM_SOURCE_DIR) + "' && '" + ICM_CLI_PATH +
+                         "' run rules/reference-marginal.icm --data rules/data/reference --out '" + out_dir.string() +
+                         "' --timings");
+  fs::remove_all(out_dir);
+  ASSERT_EQ(rc, 0) << out;
+  std::size_t at = 0;
+  for (const char* stage : {"  read payees, quotas, fx", "  read splits", "  stream transactions",
+                            "  check duplicate txn_ids", "  evaluate payees", "  write outputs", "time "}) {
+    const auto found = out.find(stage, at);
+    ASSERT_NE(found, std::string::npos) << stage << " (in order) in\n" << out;
+    at = found;
+  }
+  // Without the option, no stage is listed.
+  auto [rc2, plain] = shell("cd '" + std::string(ICM_SOURCE_DIR) + "' && '" + ICM_CLI_PATH +
+                            "' run rules/reference-marginal.icm --data rules/data/reference --out '" +
+                            out_dir.string() + "'");
+  fs::remove_all(out_dir);
+  EXPECT_EQ(rc2, 0);
+  EXPECT_EQ(plain.find("stream transactions"), std::string::npos) << plain;
+}

@@ -356,6 +356,54 @@ TEST_F(fixture, quoted_txn_ids_of_split_transactions_are_split) {
     auto r = icm::run_files(*plan, d.string(), diags, o);
     ASSERT_TRUE(r) << headlines(diags);
     EXPECT_TRUE(same(bytes(*r), want)) << "block_bytes " << o.block_bytes;
+    // The stages the run went through, in order (wall times vary).
+    std::vector<std::string> stages;
+    for (const auto& phase : r->phases) stages.push_back(phase.name);
+    EXPECT_EQ(stages, (std::vector<std::string>{"read payees, quotas, fx", "bind plan and data", "read splits",
+                                                "stream transactions", "check duplicate txn_ids", "finish credits",
+                                                "evaluate payees"}));
+  }
+  EXPECT_TRUE(expected->phases.empty());
+  fs::remove_all(d);
+}
+
+// Text cells are interned per thread; values of up to 8 bytes by their
+// bytes packed into a word. Values that differ in one byte anywhere, in
+// length only, or past the 8th byte must stay apart (the plan credits
+// "saas" and "services" in full, "hardware" at half, nothing else), and a
+// dictionary that grows past its first table must keep every value.
+TEST_F(fixture, text_values_that_differ_in_one_byte_are_told_apart) {
+  const fs::path d = fs::temp_directory_path() / fmt::format("icm_parallel_texts_{}", ::getpid());
+  fs::create_directories(d);
+  write(d / "payees.csv", "payee_id,target_incentive\n1,1000.00\n2,1000.00\n");
+  write(d / "quotas.csv", "payee_id,period,amount\n1,2026-Q1,100.00\n2,2026-Q1,100.00\n1,2026-Q2,100.00\n"
+                          "2,2026-Q2,100.00\n1,2026-Q3,100.00\n2,2026-Q3,100.00\n1,2026-Q4,100.00\n"
+                          "2,2026-Q4,100.00\n");
+  std::vector<std::string> products = {"saas",     "saa",      "saasa",    "Saas",      "sXas",     "saXs",
+                                       "",         "s",        "sa",       "services",  "servicez", "xervices",
+                                       "servics",  "services ", "servicesX", "hardware", "hardwar",  "\"saas\"",
+                                       "\"sa,as\"", "hardwareX", "h",        "ha",        "har"};
+  for (int i = 0; i < 200; ++i) products.push_back(fmt::format("p{}", i));
+  std::string t = "txn_id,date,payee_id,amount,product\n";
+  for (std::size_t round = 0; round < 3; ++round)
+    for (std::size_t k = 0; k < products.size(); ++k)
+      t += fmt::format("t{}_{},2026-{:02}-10,{},{}.{:02},{}\n", round, k, 1 + (k + round) % 12, 1 + k % 2,
+                       10 + k, k % 100, products[k]);
+  write(d / "transactions.csv", t);
+  auto plan = fixture_plan("marginal");
+  icm::diagnostics whole;
+  auto data = icm::read_dataset(d.string(), whole);
+  ASSERT_TRUE(data) << headlines(whole);
+  auto expected = icm::run(*plan, *data, whole, {1});
+  ASSERT_TRUE(expected) << headlines(whole);
+  // Of 223 products, 3 credit: saas (k 0, and "saas" quoted, k 17), services
+  // (k 9) and hardware at half (k 15), each in three rounds.
+  EXPECT_EQ(expected->totals.credits, 12u);
+  for (const icm::run_options& o : {icm::run_options{.threads = 1}, icm::run_options{.threads = 2, .block_bytes = 300}}) {
+    icm::diagnostics diags;
+    auto r = icm::run_files(*plan, d.string(), diags, o);
+    ASSERT_TRUE(r) << headlines(diags);
+    EXPECT_TRUE(same(bytes(*r), bytes(*expected))) << "threads " << o.threads;
   }
   fs::remove_all(d);
 }

@@ -33,12 +33,14 @@ struct command {
 
 constexpr command commands[] = {
     {"check", "PLAN", "check a plan: every error with its place", run_check},
-    {"run", "PLAN --data DIR [--out DIR] [--threads N] [--rejects FILE]",
+    {"run", "PLAN --data DIR [--out DIR] [--threads N] [--rejects FILE] [--timings]",
      "compute payouts and control totals\n"
      "      --rejects FILE  set bad transactions.csv rows (bad number or date, wrong field count,\n"
      "                      unknown payee, repeated txn_id) and their split rows aside into FILE\n"
      "                      (CSV: line,txn_id,reason) instead of failing; the control totals\n"
-     "                      count them as rejected. Without it any bad row fails the run.",
+     "                      count them as rejected. Without it any bad row fails the run.\n"
+     "      --timings       also print the wall time of each stage (reading, streaming,\n"
+     "                      evaluating, writing), for sizing a batch.",
      run_run},
     {"explain", "PLAN --data DIR --payee ID --period P [--json]", "explain one payee's payout", run_explain},
     {"validate", "--data DIR", "read a data set and print its control totals", run_validate},

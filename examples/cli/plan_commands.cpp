@@ -43,6 +43,7 @@ std::optional<icm::plan> load_plan(const std::string& path) {
 struct common_options {
   std::string plan, data, out, payee, period, threads, rejects;
   bool json = false;
+  bool timings = false;
 };
 
 // Parses the options a command accepts (`allowed` names them); the first
@@ -66,6 +67,10 @@ int parse_options(std::string_view command, args_t args, std::initializer_list<s
     if (matched) continue;
     if (a == "--json" && std::find(allowed.begin(), allowed.end(), "--json") != allowed.end()) {
       o.json = true;
+      continue;
+    }
+    if (a == "--timings" && std::find(allowed.begin(), allowed.end(), "--timings") != allowed.end()) {
+      o.timings = true;
       continue;
     }
     if (!a.empty() && a[0] == '-') return usage_error(fmt::format("{}: unknown option '{}'", command, a));
@@ -121,7 +126,7 @@ int run_check(args_t args) {
 
 int run_run(args_t args) {
   common_options o;
-  if (int rc = parse_options("run", args, {"--data", "--out", "--threads", "--rejects"}, o)) return rc;
+  if (int rc = parse_options("run", args, {"--data", "--out", "--threads", "--rejects", "--timings"}, o)) return rc;
   if (o.data.empty()) return usage_error("run: --data DIR is required");
   auto threads = parse_threads(o.threads);
   if (!threads) return usage_error(fmt::format("run: --threads takes a whole number, not '{}'", o.threads));
@@ -154,10 +159,12 @@ int run_run(args_t args) {
     return 1;
   }
   if (!o.out.empty()) {
+    const auto writing = std::chrono::steady_clock::now();
     if (!icm::write_outputs(*result, o.out, diags)) {
       print_diagnostics(diags);
       return 1;
     }
+    result->phases.push_back({"write outputs", std::chrono::steady_clock::now() - writing});
   }
   if (!o.rejects.empty() && !icm::write_file_atomically(o.rejects, rejects_csv(data->rejected), diags)) {
     print_diagnostics(diags);
@@ -188,6 +195,10 @@ int run_run(args_t args) {
     if (splits > 0) summary += fmt::format(" (and {} split row{} of them)", splits, splits == 1 ? "" : "s");
     summary += fmt::format(", written to {}\n", o.rejects);
   }
+  if (o.timings)
+    for (const auto& phase : result->phases)
+      summary += fmt::format("  {:<26} {:>8} ms\n", phase.name,
+                             std::chrono::duration_cast<std::chrono::milliseconds>(phase.elapsed).count());
   summary += fmt::format("time {}.{:03} s\n", ms.count() / 1000, ms.count() % 1000);
   std::fputs(summary.c_str(), stdout);
   return 0;

@@ -18,6 +18,7 @@
 
 #include <cstddef>   // block size
 #include <cstdint>   // counts
+#include <chrono>    // phase times
 #include <map>       // amounts per currency, per reason (ordered: deterministic output)
 #include <optional>  // run result
 #include <string>    // ids, names
@@ -80,11 +81,19 @@ struct open_balance {
   decimal amount;    // > 0: owed by the payee
 };
 
+// Wall time of one stage of a run ("read splits", "stream transactions",
+// ...), for operators sizing a batch. Never part of an output file.
+struct phase_time {
+  std::string name;
+  std::chrono::nanoseconds elapsed{};
+};
+
 struct run_result {
   std::vector<payout_line> payouts;     // ordered as payouts.csv
   std::vector<measure_value> measures;  // ordered as measures.csv
   control_totals totals;
   std::vector<open_balance> balances;
+  std::vector<phase_time> phases;       // run_files: its stages in order; run: empty
 };
 
 struct run_options {

@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -138,20 +139,83 @@ class flat_index {
 };
 
 // A thread's dictionary of one text column: value -> id, with truth words.
+// Values of at most 8 bytes (product codes, regions, deal types: most text
+// cells) are found by their bytes packed into one word, without hashing the
+// text or comparing it byte by byte; longer ones through a hash index.
 struct text_dictionary {
   flat_index index;
   std::vector<std::string> values;
   std::vector<std::uint64_t> truth;
+
   std::uint32_t intern(std::string_view v, const text_test_set& texts, std::size_t slot) {
+    if (v.size() <= 8) {
+      const std::uint64_t word = pack(v);
+      const auto length = static_cast<std::uint32_t>(v.size());
+      if (!shorts_.empty())
+        for (std::size_t i = short_position(word, length);; i = (i + 1) & (shorts_.size() - 1)) {
+          const short_slot& e = shorts_[i];
+          if (e.length == empty_length) break;
+          if (e.word == word && e.length == length) return e.id;
+        }
+      const auto id = add(v, texts, slot);
+      if ((short_count_ + 1) * 2 > shorts_.size()) grow_shorts();
+      place_short({word, length, id});
+      ++short_count_;
+      return id;
+    }
     const auto h = hash_text(v);
     auto id = index.find(h, v, [&](std::uint32_t i) -> std::string_view { return values[i]; });
     if (id != flat_index::empty) return id;
-    id = static_cast<std::uint32_t>(values.size());
-    values.emplace_back(v);
-    truth.push_back(texts.truth(slot, v));
+    id = add(v, texts, slot);
     index.insert(h, id);
     return id;
   }
+
+ private:
+  struct short_slot {
+    std::uint64_t word;
+    std::uint32_t length;  // empty_length: a free slot
+    std::uint32_t id;
+  };
+  static constexpr std::uint32_t empty_length = 0xffffffff;
+  // The bytes of a value of at most 8 bytes, as a word that with the length
+  // tells it from every other: 4 to 8 bytes as two overlapping 4-byte loads
+  // (together they cover every byte), fewer as their first, middle and last.
+  static std::uint64_t pack(std::string_view v) {
+    const char* p = v.data();
+    const std::size_t n = v.size();
+    if (n >= 4) {
+      std::uint32_t lo, hi;
+      std::memcpy(&lo, p, 4);
+      std::memcpy(&hi, p + n - 4, 4);
+      return static_cast<std::uint64_t>(hi) << 32 | lo;
+    }
+    if (n == 0) return 0;
+    const auto b = [&](std::size_t i) { return static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])); };
+    return b(0) | b(n / 2) << 8 | b(n - 1) << 16;
+  }
+  std::size_t short_position(std::uint64_t word, std::uint32_t length) const {
+    return static_cast<std::size_t>(mix(word ^ (std::uint64_t{length} << 59))) & (shorts_.size() - 1);
+  }
+  void place_short(const short_slot& e) {
+    std::size_t i = short_position(e.word, e.length);
+    while (shorts_[i].length != empty_length) i = (i + 1) & (shorts_.size() - 1);
+    shorts_[i] = e;
+  }
+  void grow_shorts() {
+    std::vector<short_slot> old(std::max<std::size_t>(16, 2 * shorts_.size()), short_slot{0, empty_length, 0});
+    old.swap(shorts_);
+    for (const auto& e : old)
+      if (e.length != empty_length) place_short(e);
+  }
+  std::uint32_t add(std::string_view v, const text_test_set& texts, std::size_t slot) {
+    const auto id = static_cast<std::uint32_t>(values.size());
+    values.emplace_back(v);
+    truth.push_back(texts.truth(slot, v));
+    return id;
+  }
+  std::vector<short_slot> shorts_;
+  std::size_t short_count_ = 0;
 };
 
 // The number of a canonical decimal id (1 to 9 digits, no leading zero):
@@ -174,6 +238,7 @@ struct split_row {
   std::uint32_t payee;
   decimal share;
   std::uint32_t line, column, length;  // of the txn_id field
+  std::uint32_t share_column;
 };
 
 struct split_book {
@@ -266,9 +331,9 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
       ok = false;
     }
   if (!ok) return;
-  std::unordered_map<std::string, std::uint32_t> group_of;
+  // Groups are keyed as the stream will look them up (the book's index):
+  // no std::string per row, one allocation per group.
   std::vector<std::uint8_t> bad_group;
-  std::vector<std::vector<std::uint32_t>> share_columns;
   for (;;) {
     const auto st = in.next(row);
     if (st == csv::status::end) break;
@@ -301,14 +366,15 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
       diags.error({path, id.line, id.column, id.length}, "expected a txn_id, found an empty field");
       continue;
     }
-    auto [it, fresh] = group_of.try_emplace(std::string(id.text), static_cast<std::uint32_t>(book.txn_ids.size()));
-    if (fresh) {
+    const auto h = hash_text(id.text);
+    auto g = book.index.find(h, id.text, [&](std::uint32_t k) -> std::string_view { return book.txn_ids[k]; });
+    if (g == flat_index::empty) {
+      g = static_cast<std::uint32_t>(book.txn_ids.size());
       book.txn_ids.emplace_back(id.text);
-      book.rows.emplace_back();
+      book.rows.emplace_back().reserve(2);  // a split is most often two payees
       bad_group.push_back(0);
-      share_columns.emplace_back();
+      book.index.insert(h, g);
     }
-    const auto g = it->second;
     if (!payee || !share) {
       bad_group[g] = 1;
       continue;
@@ -325,8 +391,7 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
         break;
       }
     if (twice) continue;
-    book.rows[g].push_back({*payee, *share, row.line(), id.column, id.length});
-    share_columns[g].push_back(sf.column);
+    book.rows[g].push_back({*payee, *share, row.line(), id.column, id.length, sf.column});
   }
   for (std::size_t g = 0; g < book.rows.size(); ++g) {
     const auto& rows = book.rows[g];
@@ -342,12 +407,10 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
       }
       lines += fmt::format("{}{}", k == 0 ? "" : ", ", rows[k].line);
     }
-    diags.error({path, rows[0].line, share_columns[g][0], 1},
+    diags.error({path, rows[0].line, rows[0].share_column, 1},
                 fmt::format("shares of txn_id '{}' sum to {}, expected exactly 1 (split rows on lines {})",
                             book.txn_ids[g], sum.to_string(), lines));
   }
-  book.index.reserve(book.txn_ids.size());
-  for (std::uint32_t g = 0; g < book.txn_ids.size(); ++g) book.index.insert(hash_text(book.txn_ids[g]), g);
   book.build_filter();
 }
 
@@ -830,6 +893,17 @@ struct stream_worker {
 std::optional<run_result> stream_run(const compile::compiled_plan& plan, const std::string& directory,
                                      diagnostics& diags, const run_options& options) {
   const auto before = diags.error_count();
+  // Wall time per stage, for operators (run_result::phases).
+  std::vector<phase_time> phases;
+  auto since = std::chrono::steady_clock::now();
+  auto lap = [&](const char* what) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!phases.empty() && phases.back().name == what)
+      phases.back().elapsed += now - since;
+    else
+      phases.push_back({what, now - since});
+    since = now;
+  };
   read_options ropts;
   ropts.transactions = false;
   auto data = read_dataset(directory, diags, ropts);
@@ -837,6 +911,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
   dataset& ds = *data;
   const std::string tx_path = ds.file_path("transactions.csv");
 
+  lap("read payees, quotas, fx");
   // The header of transactions.csv, before anything else reads a row.
   std::FILE* file = std::fopen(tx_path.c_str(), "rb");
   if (!file) {
@@ -893,8 +968,10 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     ds.transactions.has_currency_column = cols.currency >= 0;
     if (diags.error_count() > before) return std::nullopt;
   }
+  lap("bind plan and data");
   auto bound = bind_run(plan, ds, diags);
   if (!bound) return std::nullopt;
+  lap("bind plan and data");
   credit_kernel kernel(plan, ds, bound->calendar, bound->on_plan, diags);
   const auto& texts = kernel.texts();
   for (const auto& name : texts.columns()) {
@@ -902,13 +979,17 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     cols.text.push_back(a ? static_cast<int>(a->column_number) - 1 : -1);
   }
   split_book splits;
+  lap("bind plan and data");
   read_split_book(ds, splits, diags, ropts);
+  lap("read splits");
   if (diags.error_count() > before) return std::nullopt;
+  std::vector<std::pair<std::uint32_t, decimal>> shares;
   for (const auto& rows : splits.rows) {
-    std::vector<std::pair<std::uint32_t, decimal>> shares;
+    shares.clear();
     for (const auto& r : rows) shares.emplace_back(r.payee, r.share);
     splits.kernel_group.push_back(kernel.add_split_group(shares));
   }
+  lap("read splits");
   flat_index payee_index;
   payee_index.reserve(ds.payees.size());
   for (std::uint32_t p = 0; p < ds.payees.size(); ++p) payee_index.insert(hash_text(ds.payees.ids[p]), p);
@@ -949,6 +1030,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     return n && *n < payee_by_number.size() ? payee_by_number[*n] : flat_index::empty;
   };
   const date_parser dates(plan.settings().year);
+  lap("read splits");
 
   // Stream.
   std::fseek(file, static_cast<long>(header_bytes), SEEK_SET);
@@ -1174,6 +1256,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     for (auto& th : pool) th.join();
   }
 
+  lap("stream transactions");
   // Errors in line order, capped per file as read_dataset does.
   std::vector<std::pair<std::uint32_t, diagnostic>> errors;
   for (auto& w : workers)
@@ -1237,6 +1320,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     check();
     for (auto& th : pool) th.join();
   }
+  lap("check duplicate txn_ids");
   if (!suspects.empty()) {
     std::sort(suspects.begin(), suspects.end());
     std::unordered_map<std::string, std::uint32_t> first;  // suspect txn_id -> first line
@@ -1287,11 +1371,15 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
 
   std::vector<credit_accumulator> parts;
   for (auto& w : workers) parts.push_back(std::move(w->acc));
+  lap("check duplicate txn_ids");
   auto credits = kernel.finish(parts, diags, tx_path);
+  lap("finish credits");
   if (diags.error_count() > before) return std::nullopt;
   run_result result;
   result.totals = credits.totals;
   evaluate_payees(plan, ds, *bound, credits, options.threads, result, diags);
+  lap("evaluate payees");
+  result.phases = std::move(phases);
   if (diags.error_count() > before) return std::nullopt;
   return result;
 }
