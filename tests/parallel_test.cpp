@@ -408,4 +408,67 @@ TEST_F(fixture, text_values_that_differ_in_one_byte_are_told_apart) {
   fs::remove_all(d);
 }
 
+// Numeric payee ids are parsed eight digits at a time from the block; every
+// text that is not a canonical number of a payee must still be unknown, at
+// its place, and every one that is must be found (same as read_dataset).
+TEST_F(fixture, numeric_payee_ids_are_read_exactly) {
+  const fs::path d = fs::temp_directory_path() / fmt::format("icm_parallel_numbers_{}", ::getpid());
+  fs::create_directories(d);
+  std::string payees = "payee_id,target_incentive\n", quotas = "payee_id,period,amount\n";
+  // Ids up to about 8 per payee + 4096 are found in a dense table by number.
+  for (const char* id : {"0", "7", "10", "99", "1234", "4099", "4100"}) {
+    payees += fmt::format("{},1000.00\n", id);
+    for (int q = 1; q <= 4; ++q) quotas += fmt::format("{},2026-Q{},100.00\n", id, q);
+  }
+  write(d / "payees.csv", payees);
+  write(d / "quotas.csv", quotas);
+  auto plan = fixture_plan("marginal");
+  // Known ids, each as the last field too (the word load reads past it).
+  std::string good = "txn_id,date,payee_id,amount,product\n";
+  std::string good_last = "txn_id,date,amount,product,payee_id\n";
+  int n = 0;
+  for (const char* id : {"0", "7", "10", "99", "1234", "4099", "4100", "\"7\"", "\"4100\""}) {
+    good += fmt::format("g{},2026-02-01,{},10.00,saas\n", ++n, id);
+    good_last += fmt::format("g{},2026-02-01,10.00,saas,{}\n", ++n, id);
+  }
+  for (const std::string& t : {good, good_last}) {
+    write(d / "transactions.csv", t);
+    icm::diagnostics whole;
+    auto data = icm::read_dataset(d.string(), whole);
+    ASSERT_TRUE(data) << headlines(whole);
+    auto expected = icm::run(*plan, *data, whole, {1});
+    ASSERT_TRUE(expected) << headlines(whole);
+    EXPECT_EQ(expected->totals.credited.count, 9u);
+    for (const icm::run_options& o : {icm::run_options{.threads = 1}, icm::run_options{.threads = 2, .block_bytes = 5}}) {
+      icm::diagnostics diags;
+      auto r = icm::run_files(*plan, d.string(), diags, o);
+      ASSERT_TRUE(r) << headlines(diags);
+      EXPECT_TRUE(same(bytes(*r), bytes(*expected)));
+    }
+  }
+  // Not ids of a payee: leading zeros, signs, spaces, bytes next to the
+  // digits in the code table ('/' and ':'), 9 and 10 digits, a number past
+  // the largest id.
+  const std::vector<std::string> bad = {"00",  "07",    "+7",   "-7",        " 7",         "7 ",       "/",
+                                        ":",   "7:",    "1/0",  "4099a",     "123456789",  "1234567890", "4101",
+                                        "1e3", "99999", "0x10", "\"07\"", "0000000007", "12345678"};
+  std::string t = "txn_id,date,amount,product,payee_id\n";
+  n = 0;
+  for (const auto& id : bad) t += fmt::format("b{},2026-02-01,10.00,saas,{}\n", ++n, id);
+  write(d / "transactions.csv", t);
+  icm::diagnostics whole;
+  (void)icm::read_dataset(d.string(), whole);
+  std::vector<std::string> want;
+  for (const auto& x : whole) want.push_back(x.headline());
+  ASSERT_EQ(want.size(), bad.size()) << headlines(whole);
+  for (const icm::run_options& o : {icm::run_options{.threads = 1}, icm::run_options{.threads = 2, .block_bytes = 5}}) {
+    icm::diagnostics diags;
+    EXPECT_FALSE(icm::run_files(*plan, d.string(), diags, o));
+    std::vector<std::string> got;
+    for (const auto& x : diags) got.push_back(x.headline());
+    EXPECT_EQ(got, want);
+  }
+  fs::remove_all(d);
+}
+
 }  // namespace

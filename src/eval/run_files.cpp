@@ -231,6 +231,36 @@ std::optional<std::uint32_t> plain_number(std::string_view t) {
   return n;
 }
 
+// plain_number for a field of the block being read, whose buffer has 8
+// readable bytes past the end of any field: up to 8 digits are checked and
+// converted as one word, without the loop whose exit, at a different length
+// from row to row, was a mispredicted branch per row. UINT32_MAX when not a
+// canonical number; 9 digits go through plain_number.
+inline std::uint32_t block_number(const char* p, std::size_t n) {
+  constexpr std::uint32_t none = 0xffffffff;
+  if (n == 9) return plain_number(std::string_view(p, n)).value_or(none);
+  if (n - 1 >= 8 || (p[0] == '0' && n > 1)) return none;
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  // The n digits to the top bytes (the first, most significant, lowest);
+  // the bytes past the field fall off and zero bytes (digit 0) come in below.
+  const unsigned drop = static_cast<unsigned>(8 - n) * 8;
+  w <<= drop;
+  const std::uint64_t digits_mask = ~std::uint64_t{0} << drop;
+  constexpr std::uint64_t highs = 0xF0F0F0F0F0F0F0F0ull, zeros = 0x3030303030303030ull;
+  // Every kept byte is 0x30-0x39: high nibble 3, and still 3 after adding 6
+  // (a byte not starting with 3 fails the first test, so no carry from an
+  // addition can hide one).
+  if ((w & highs & digits_mask) != (zeros & digits_mask) ||
+      ((w + 0x0606060606060606ull) & highs & digits_mask) != (zeros & digits_mask))
+    return none;
+  std::uint64_t v = w & 0x0F0F0F0F0F0F0F0Full;
+  v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFull;
+  v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFull;
+  v = (v * 10000 + (v >> 32)) & 0x00000000FFFFFFFFull;
+  return static_cast<std::uint32_t>(v);
+}
+
 using detail::shown;
 
 // One split row, kept until its txn_id is met.
@@ -462,6 +492,27 @@ struct txn_columns {
   std::vector<int> text;  // per text_test_set column
 };
 
+// Line feeds in [p, p + n), 16 bytes a step: per-byte counts of up to 255
+// steps summed at once (std::count ran a byte at a time, under the block
+// source's lock).
+inline std::size_t count_line_feeds(const char* p, std::size_t n) {
+  std::size_t count = 0, i = 0;
+#if defined(__SSE2__)
+  const __m128i line_feed = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+  while (i + 16 <= n) {
+    __m128i per_byte = zero;
+    const std::size_t steps = std::min<std::size_t>((n - i) / 16, 255);
+    for (std::size_t k = 0; k < steps; ++k, i += 16)
+      per_byte = _mm_sub_epi8(per_byte, _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), line_feed));
+    const __m128i sums = _mm_sad_epu8(per_byte, zero);
+    count += static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) +
+             static_cast<std::size_t>(_mm_cvtsi128_si32(_mm_unpackhi_epi64(sums, sums)));
+  }
+#endif
+  for (; i < n; ++i) count += p[i] == '\n' ? 1 : 0;
+  return count;
+}
+
 // Bytes of a block: grown, never zero-filled (a std::string's resize writes
 // every byte of a 2 MiB block before fread overwrites it).
 struct block_bytes {
@@ -477,6 +528,9 @@ struct block_bytes {
   }
   std::string_view view() const { return {data.get(), size}; }
 };
+// Readable bytes past a block's end, for word loads of its last field
+// (block_number).
+constexpr std::size_t block_padding = 8;
 
 // Blocks of transactions.csv cut at record boundaries, handed out under a lock.
 class block_source {
@@ -496,13 +550,14 @@ class block_source {
     std::lock_guard lock(mutex_);
     if (done_ && carry_.size == 0) return false;
     out.size = 0;
-    out.reserve(std::max(carry_.size, longest_) + block_);  // a carry is at most one record
+    // A carry is at most one record; see block_padding.
+    out.reserve(std::max(carry_.size, longest_) + block_ + block_padding);
     if (carry_.size != 0) std::memcpy(out.data.get(), carry_.data.get(), carry_.size);
     out.size = carry_.size;
     carry_.size = 0;
     for (;;) {
       if (!done_) {
-        out.reserve(out.size + block_);
+        out.reserve(out.size + block_ + block_padding);
         const std::size_t got = std::fread(out.data.get() + out.size, 1, block_, file_);
         out.size += got;
         if (got < block_) done_ = true;
@@ -518,7 +573,7 @@ class block_source {
       }
     }
     first_line = line_;
-    line_ += static_cast<std::uint32_t>(std::count(out.data.get(), out.data.get() + out.size, '\n'));
+    line_ += static_cast<std::uint32_t>(count_line_feeds(out.data.get(), out.size));
     return out.size != 0 || carry_.size != 0 || !done_;
   }
   void rewind(std::uint32_t line) {
@@ -1024,10 +1079,14 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
       for (std::uint32_t p = 0; p < ds.payees.size(); ++p) payee_by_number[*plain_number(ds.payees.ids[p])] = p;
     }
   }
-  auto find_payee = [&](std::string_view t) -> std::uint32_t {
+  auto find_payee = [&](const csv::field& f) -> std::uint32_t {
+    const std::string_view t = f.text;
     if (payee_by_number.empty()) return payee_index.find(hash_text(t), t, payee_id);
-    const auto n = plain_number(t);
-    return n && *n < payee_by_number.size() ? payee_by_number[*n] : flat_index::empty;
+    // An unquoted field lies in the block (see block_number); a quoted one
+    // may be in the strict reader's record.
+    const std::uint32_t n =
+        f.quoted ? plain_number(t).value_or(flat_index::empty) : block_number(t.data(), t.size());
+    return n < payee_by_number.size() ? payee_by_number[n] : flat_index::empty;
   };
   const date_parser dates(plan.settings().year);
   lap("read splits");
@@ -1108,7 +1167,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
           ok = false;
         }
         const auto& pf = f[static_cast<std::size_t>(cols.payee)];
-        const auto payee = find_payee(pf.text);
+        const auto payee = find_payee(pf);
         if (payee == flat_index::empty) {
           error(pf.line, pf.column, pf.length,
                 pf.text.empty() ? std::string("expected a payee_id, found an empty field")
