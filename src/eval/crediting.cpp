@@ -209,7 +209,15 @@ credit_kernel::credit_kernel(const compile::compiled_plan& plan, const dataset& 
 }
 
 std::uint32_t credit_kernel::add_split_group(const std::vector<std::pair<std::uint32_t, decimal>>& shares) {
-  for (const auto& [payee, share] : shares) split_shares_.push_back({payee, share});
+  for (const auto& [payee, share] : shares) {
+    split_share s{payee, share};
+    if (auto c = share.coefficient(); c && !share.is_wide()) {
+      s.coefficient = *c;
+      s.scale = share.scale();
+      s.fast = true;
+    }
+    split_shares_.push_back(s);
+  }
   split_begin_.push_back(static_cast<std::uint32_t>(split_shares_.size()));
   return static_cast<std::uint32_t>(split_begin_.size() - 2);
 }
@@ -252,10 +260,21 @@ void credit_kernel::give(credit_accumulator& acc, const txn_chunk& c, std::size_
 
 std::optional<std::int64_t> credit_kernel::credit_minor(const txn_chunk& c, std::size_t row,
                                                         const credit_factor& f, std::size_t rule,
-                                                        const decimal* share, const decimal& rate) const {
-  if (f.fast && share == nullptr) {
-    const int128 v = static_cast<int128>(c.amount[row]) * f.coefficient;
-    const int k = c.amount_scale + f.scale - minor_digits_;
+                                                        const split_share* share, const decimal& rate) const {
+  // amount x weight x rate (x share) exactly in int128 at the sum of their
+  // scales, then one rounding to the minor unit: the decimal path's result.
+  int128 v = 0;
+  int k = 0;
+  bool fast = f.fast && (share == nullptr || share->fast);
+  if (fast) {
+    v = static_cast<int128>(c.amount[row]) * f.coefficient;  // two int64: fits
+    k = c.amount_scale + f.scale - minor_digits_;
+    if (share) {
+      fast = !__builtin_mul_overflow(v, static_cast<int128>(share->coefficient), &v);
+      k += share->scale;
+    }
+  }
+  if (fast) {
     if (k > 0) {
       if (auto q = round_scaled(v, k, mode_)) return q;
     } else {
@@ -270,7 +289,8 @@ std::optional<std::int64_t> credit_kernel::credit_minor(const txn_chunk& c, std:
   }
   // Splits, wide factors and products beyond the fast path: exact decimals.
   const decimal one(1);
-  decimal exact = decimal(c.amount[row], c.amount_scale) * (share ? *share : one) * plan_.rules[rule].weight * rate;
+  decimal exact =
+      decimal(c.amount[row], c.amount_scale) * (share ? share->share : one) * plan_.rules[rule].weight * rate;
   return exact.round(minor_digits_, mode_).scaled(minor_digits_);
 }
 
@@ -367,7 +387,7 @@ void credit_kernel::process(const txn_chunk& c, const currency_book& book, credi
       }
       any = true;
       const auto& rate = *book.rate(slot, period);
-      auto minor = credit_minor(c, i, f, r, first ? &first[k].share : nullptr, rate);
+      auto minor = credit_minor(c, i, f, r, first ? &first[k] : nullptr, rate);
       if (!minor) {
         acc.errors.emplace_back(c.line[i], "credit amount out of range");
         continue;

@@ -213,11 +213,16 @@ class credit_kernel {
   struct split_share {
     std::uint32_t payee;
     decimal share;
+    // The share as coefficient and scale when it fits int64 (shares are
+    // fractions of a few digits): credit_minor's integer path.
+    std::int64_t coefficient = 0;
+    int scale = 0;
+    bool fast = false;
   };
   void give(credit_accumulator& acc, const txn_chunk& c, std::size_t row, std::uint32_t payee, int period,
             std::int64_t minor, bool rollup) const;
   std::optional<std::int64_t> credit_minor(const txn_chunk& c, std::size_t row, const credit_factor& f,
-                                           std::size_t rule, const decimal* share, const decimal& rate) const;
+                                           std::size_t rule, const split_share* share, const decimal& rate) const;
 
   const compile::compiled_plan& plan_;
   const plan_calendar& calendar_;
