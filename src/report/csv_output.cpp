@@ -16,33 +16,84 @@ namespace icm {
 namespace {
 
 
-// RFC 4180 quoting for a field that needs it.
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
+// Appends s as one CSV field: RFC 4180 quoting only when it needs it.
+void append_field(std::string& out, std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += s;
+    return;
+  }
+  out += '"';
   for (char c : s) {
     if (c == '"') out += '"';
     out += c;
   }
   out += '"';
+}
+
+// A period's text: lines come grouped by payee and period, so the last one
+// is nearly always the next one too.
+class period_text {
+ public:
+  const std::string& operator()(const period& p) {
+    if (!known_ || !(p == last_)) {
+      last_ = p;
+      text_ = to_string(p);
+      known_ = true;
+    }
+    return text_;
+  }
+
+ private:
+  period last_{};
+  std::string text_;
+  bool known_ = false;
+};
+
+// The files are rendered into one string with appends (a stream insertion
+// per field cost more than the text it wrote: 70 ms for 200,000 lines).
+std::string render_payouts(const run_result& result) {
+  std::string out = "payee_id,period,component,amount,currency\n";
+  out.reserve(result.payouts.size() * 40 + out.size());
+  period_text when;
+  for (const auto& l : result.payouts) {
+    append_field(out, l.payee_id);
+    out += ',';
+    out += when(l.when);
+    out += ',';
+    append_field(out, l.component);
+    out += ',';
+    out += l.amount.to_string();
+    out += ',';
+    out += l.currency;
+    out += '\n';
+  }
+  return out;
+}
+
+std::string render_measures(const run_result& result) {
+  std::string out = "payee_id,period,measure,scope,value\n";
+  out.reserve(result.measures.size() * 40 + out.size());
+  period_text when;
+  for (const auto& m : result.measures) {
+    append_field(out, m.payee_id);
+    out += ',';
+    out += when(m.when);
+    out += ',';
+    append_field(out, m.name);
+    out += ',';
+    out += m.scope;
+    out += ',';
+    out += m.value;
+    out += '\n';
+  }
   return out;
 }
 
 }  // namespace
 
-void write_payouts_csv(const run_result& result, std::ostream& out) {
-  out << "payee_id,period,component,amount,currency\n";
-  for (const auto& l : result.payouts)
-    out << csv_field(l.payee_id) << ',' << to_string(l.when) << ',' << csv_field(l.component) << ','
-        << l.amount.to_string() << ',' << l.currency << '\n';
-}
+void write_payouts_csv(const run_result& result, std::ostream& out) { out << render_payouts(result); }
 
-void write_measures_csv(const run_result& result, std::ostream& out) {
-  out << "payee_id,period,measure,scope,value\n";
-  for (const auto& m : result.measures)
-    out << csv_field(m.payee_id) << ',' << to_string(m.when) << ',' << csv_field(m.name) << ',' << m.scope << ','
-        << m.value << '\n';
-}
+void write_measures_csv(const run_result& result, std::ostream& out) { out << render_measures(result); }
 
 void write_control_totals_csv(const run_result& result, std::ostream& out) {
   out << "class,reason,count,currency,amount\n";
@@ -110,7 +161,7 @@ std::optional<std::filesystem::path> write_temporary(const std::filesystem::path
   namespace fs = std::filesystem;
   const fs::path tmp = target.parent_path() / fmt::format(".{}.tmp{}", target.filename().string(), ::getpid());
   std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-  out << content;
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
   out.flush();
   if (out) return tmp;
   diags.error({target.string(), 0, 0, 0}, "cannot write the file (disk full or no permission?)");
@@ -145,12 +196,10 @@ bool write_outputs(const run_result& result, const std::string& directory, diagn
   }
   // Everything is rendered in memory first; then each file is written to a
   // temporary name, and only when all three are complete are they renamed.
-  std::ostringstream payouts, measures, totals;
-  write_payouts_csv(result, payouts);
-  write_measures_csv(result, measures);
+  std::ostringstream totals;
   write_control_totals_csv(result, totals);
   const std::pair<const char*, std::string> files[] = {
-      {"payouts.csv", payouts.str()}, {"measures.csv", measures.str()}, {"control_totals.csv", totals.str()}};
+      {"payouts.csv", render_payouts(result)}, {"measures.csv", render_measures(result)}, {"control_totals.csv", totals.str()}};
   std::vector<fs::path> temps;
   bool ok = true;
   for (const auto& [name, content] : files) {
