@@ -33,6 +33,14 @@ void evaluate_payees(const compile::compiled_plan& plan, const dataset& data, co
     const std::size_t from = n * t / parts, to = n * (t + 1) / parts;
     for (std::size_t k = from; k < to; ++k) {
       auto r = evaluate_payee(pctx, order[k], o.diags);
+      if (o.payouts.capacity() == 0 && !r.payouts.empty()) {
+        // Payees have about as many lines as each other: room for the
+        // range from the first one's count (growing by doubling moved every
+        // line several times and was a good part of this stage).
+        const std::size_t left = to - k;
+        o.payouts.reserve(r.payouts.size() * left + left / 8);
+        o.measures.reserve(r.measures.size() * left + left / 8);
+      }
       if (r.payouts.empty() && r.measures.empty() && !o.diags.has_errors()) continue;
       ++o.payees;
       const period* last = nullptr;
@@ -55,6 +63,13 @@ void evaluate_payees(const compile::compiled_plan& plan, const dataset& data, co
     for (auto& th : pool) th.join();
   }
   decimal paid;
+  std::size_t payout_lines = result.payouts.size(), measure_lines = result.measures.size();
+  for (const auto& o : out) {
+    payout_lines += o.payouts.size();
+    measure_lines += o.measures.size();
+  }
+  result.payouts.reserve(payout_lines);
+  result.measures.reserve(measure_lines);
   for (auto& o : out) {
     diags.append(o.diags);
     result.totals.payees += o.payees;

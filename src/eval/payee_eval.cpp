@@ -74,7 +74,7 @@ class payee_evaluator {
           decimal line = amount;
           if (comp.cumulative) {
             line = amount - paid_before[c];
-            step(step_kind::year_to_date, comp.name, "year to date",
+            if (trace_) step(step_kind::year_to_date, comp.name, "year to date",
                  fmt::format("year-to-date payout {} minus {} paid in earlier periods", amount, paid_before[c]),
                  line);
             paid_before[c] = amount;
@@ -115,6 +115,9 @@ class payee_evaluator {
   bool ytd_ = false;
   std::vector<std::optional<value>> memo_[2];
 
+  // Callers test trace_ first: the texts are formatted only for the payee
+  // and period being explained (formatting them for every payee was most of
+  // the time of evaluating payees).
   void step(step_kind kind, const std::string& component, std::string what, std::string detail,
             std::optional<decimal> amount = std::nullopt) {
     if (trace_) trace_->push_back({kind, component, std::move(what), std::move(detail), std::move(amount)});
@@ -186,7 +189,7 @@ class payee_evaluator {
       auto days = day_count(when);
       if (active < days) {
         decimal prorated = (q * decimal(active)).divide(decimal(days), s_.minor_digits, s_.rounding);
-        step(step_kind::input, "", fmt::format("quota {}", to_string(when)),
+        if (trace_) step(step_kind::input, "", fmt::format("quota {}", to_string(when)),
              fmt::format("{} x {} active days / {} days, rounded", q, active, days), prorated);
         q = prorated;
       }
@@ -314,12 +317,12 @@ class payee_evaluator {
     switch (c.kind) {
       case check::formula_kind::pay:
         amount = approx(eval(*c.amount));
-        step(step_kind::part, c.name, "pay", "formula", amount);
+        if (trace_) step(step_kind::part, c.name, "pay", "formula", amount);
         break;
       case check::formula_kind::bonus: {
         bool holds = eval(*c.condition).truth;
         amount = holds ? approx(eval(*c.amount)) : decimal();
-        step(step_kind::part, c.name, "bonus", holds ? "condition holds" : "condition does not hold", amount);
+        if (trace_) step(step_kind::part, c.name, "bonus", holds ? "condition holds" : "condition does not hold", amount);
         break;
       }
       case check::formula_kind::tiers: amount = tiers(c); break;
@@ -346,7 +349,7 @@ class payee_evaluator {
         }
       }
       if (!(amount == before))
-        step(step_kind::modifier, c.name, std::string(to_string(m.kind)), fmt::format("changed {} by {}", before, amount - before),
+        if (trace_) step(step_kind::modifier, c.name, std::string(to_string(m.kind)), fmt::format("changed {} by {}", before, amount - before),
              amount);
     }
     if (trace_) {
@@ -361,7 +364,7 @@ class payee_evaluator {
   decimal tiers(const check::component_def& c) {
     const decimal base = approx(eval(*c.base));
     const auto& bands = c.bands;
-    step(step_kind::input, c.name, "base", "", base);
+    if (trace_) step(step_kind::input, c.name, "base", "", base);
     if (c.tiers == check::tier_kind::retroactive) {
       value driver = eval(*c.driver);
       std::size_t chosen = 0;
@@ -369,7 +372,7 @@ class payee_evaluator {
         if (compare(driver, of(bands[i].lower)) >= 0) chosen = i;  // on a bound: the upper band
       const auto& b = bands[chosen];
       decimal pay = b.fixed ? b.rate : base * b.rate;
-      step(step_kind::part, c.name, fmt::format("band {}", chosen + 1),
+      if (trace_) step(step_kind::part, c.name, fmt::format("band {}", chosen + 1),
            fmt::format("driver {} lies in [{}, {}): {}", show(driver), b.lower,
                        b.upper ? b.upper->to_string() : std::string("open"),
                        b.fixed ? fmt::format("fixed {}", b.rate) : fmt::format("{} x {}", base, b.rate)),
@@ -391,7 +394,7 @@ class payee_evaluator {
     if (base.sign() < 0) {
       const auto& b = bands.front();
       decimal pay = b.fixed ? decimal() : base * b.rate;
-      step(step_kind::part, c.name, "band 1", fmt::format("negative base paid at the first band's rate: {} x {}", base, b.rate),
+      if (trace_) step(step_kind::part, c.name, "band 1", fmt::format("negative base paid at the first band's rate: {} x {}", base, b.rate),
            pay);
       return pay;
     }
@@ -402,7 +405,7 @@ class payee_evaluator {
       if (base < lo) continue;
       if (b.fixed) {
         total += b.rate;
-        step(step_kind::part, c.name, fmt::format("band {}", i + 1), fmt::format("reached {}: fixed {}", lo, b.rate), b.rate);
+        if (trace_) step(step_kind::part, c.name, fmt::format("band {}", i + 1), fmt::format("reached {}: fixed {}", lo, b.rate), b.rate);
         continue;
       }
       decimal hi = b.upper ? min(base, amount_of(*b.upper)) : base;
@@ -410,7 +413,7 @@ class payee_evaluator {
       if (portion.sign() <= 0) continue;
       decimal pay = portion * b.rate;
       total += pay;
-      step(step_kind::part, c.name, fmt::format("band {}", i + 1), fmt::format("portion {} ({} to {}) x {}", portion, lo, hi, b.rate),
+      if (trace_) step(step_kind::part, c.name, fmt::format("band {}", i + 1), fmt::format("portion {} ({} to {}) x {}", portion, lo, hi, b.rate),
            pay);
     }
     return total;
@@ -435,11 +438,12 @@ class payee_evaluator {
       const auto& p1 = pts[i + 1];
       const decimal ap = approx(a);
       y = p0.y + ((ap - p0.x) * (p1.y - p0.y)).divide(p1.x - p0.x, s_.precision, rounding_mode::half_even);
-      how = fmt::format("between ({}, {}) and ({}, {}): {} + ({} - {}) x ({} - {}) / ({} - {})", p0.x, p0.y, p1.x,
-                        p1.y, p0.y, ap, p0.x, p1.y, p0.y, p1.x, p0.x);
+      if (trace_)
+        how = fmt::format("between ({}, {}) and ({}, {}): {} + ({} - {}) x ({} - {}) / ({} - {})", p0.x, p0.y, p1.x,
+                          p1.y, p0.y, ap, p0.x, p1.y, p0.y, p1.x, p0.x);
     }
     decimal pay = base * y;
-    step(step_kind::part, c.name, "curve", fmt::format("attainment {}, {}; curve value {}; {} x {}", show(a), how, y, base, y), pay);
+    if (trace_) step(step_kind::part, c.name, "curve", fmt::format("attainment {}, {}; curve value {}; {} x {}", show(a), how, y, base, y), pay);
     return pay;
   }
 
