@@ -41,6 +41,17 @@ std::string read(const fs::path& p) {
   return s.str();
 }
 
+// payouts.csv, measures.csv and control_totals.csv, concatenated.
+std::string output_bytes(const icm::run_result& r) {
+  std::ostringstream out;
+  icm::write_payouts_csv(r, out);
+  out << "--\n";
+  icm::write_measures_csv(r, out);
+  out << "--\n";
+  icm::write_control_totals_csv(r, out);
+  return out.str();
+}
+
 // A data set in the shape of the reference plan's: currencies with 0 and 2
 // decimals, credit notes, splits, payees hired and leaving inside the year,
 // transactions outside the year, products that credit nothing. Large enough
@@ -114,16 +125,7 @@ class fixture : public ::testing::Test {
     for (const auto& d : diags) out += d.headline() + "\n";
     return out;
   }
-  // payouts.csv, measures.csv and control_totals.csv, concatenated.
-  static std::string bytes(const icm::run_result& r) {
-    std::ostringstream out;
-    icm::write_payouts_csv(r, out);
-    out << "--\n";
-    icm::write_measures_csv(r, out);
-    out << "--\n";
-    icm::write_control_totals_csv(r, out);
-    return out.str();
-  }
+  static std::string bytes(const icm::run_result& r) { return output_bytes(r); }
   static std::string in_memory(const icm::plan& plan, const std::string& sub, unsigned threads) {
     icm::diagnostics diags;
     auto data = icm::read_dataset((dir_ / sub).string(), diags);
@@ -175,15 +177,42 @@ std::optional<icm::plan> fixture_plan(const std::string& variant) {
   return icm::plan::parse(read(path), path, diags);
 }
 
-// A small data set written by a test, for the streaming reader's errors.
-std::string stream_errors(const std::string& transactions, const std::string& splits = "") {
-  const fs::path d = fs::temp_directory_path() / fmt::format("icm_parallel_err_{}", ::getpid());
+// A folder holding payees 1 and 2 with a quota for each quarter of 2026,
+// for a test's own transactions.csv (and splits.csv).
+fs::path two_payee_set(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / fmt::format("icm_parallel_{}_{}", name, ::getpid());
   fs::remove_all(d);
   fs::create_directories(d);
   write(d / "payees.csv", "payee_id,target_incentive\n1,1000.00\n2,1000.00\n");
   write(d / "quotas.csv", "payee_id,period,amount\n1,2026-Q1,100.00\n2,2026-Q1,100.00\n1,2026-Q2,100.00\n"
                           "2,2026-Q2,100.00\n1,2026-Q3,100.00\n2,2026-Q3,100.00\n1,2026-Q4,100.00\n"
                           "2,2026-Q4,100.00\n");
+  return d;
+}
+
+// read_dataset + run of the folder, and run_files with each of `options`
+// (threads, block sizes) giving the same output bytes; the in-memory result.
+std::optional<icm::run_result> streamed_as_in_memory(const icm::plan& plan, const fs::path& d,
+                                                     std::initializer_list<icm::run_options> options) {
+  icm::diagnostics whole;
+  auto data = icm::read_dataset(d.string(), whole);
+  EXPECT_TRUE(data) << whole.size() << " errors, first: " << (whole.size() ? whole.begin()->headline() : "");
+  if (!data) return std::nullopt;
+  auto expected = icm::run(plan, *data, whole, {1});
+  EXPECT_TRUE(expected) << (whole.size() ? whole.begin()->headline() : "");
+  if (!expected) return std::nullopt;
+  for (const auto& o : options) {
+    icm::diagnostics diags;
+    auto r = icm::run_files(plan, d.string(), diags, o);
+    EXPECT_TRUE(r) << (diags.size() ? diags.begin()->headline() : "");
+    if (r) EXPECT_TRUE(same(output_bytes(*r), output_bytes(*expected))) << "threads " << o.threads << ", block_bytes " << o.block_bytes;
+  }
+  return expected;
+}
+
+// A small data set written by a test, for the streaming reader's errors.
+std::string stream_errors(const std::string& transactions, const std::string& splits = "") {
+  const fs::path d = two_payee_set("err");
   write(d / "transactions.csv", transactions);
   if (!splits.empty()) write(d / "splits.csv", splits);
   icm::diagnostics diags;
@@ -328,12 +357,7 @@ TEST_F(fixture, amount_scale_limit_does_not_depend_on_blocks_or_row_order) {
 // which the next record overwrites. The split must reach both payees, as in
 // read_dataset's run, however the file is cut.
 TEST_F(fixture, quoted_txn_ids_of_split_transactions_are_split) {
-  const fs::path d = fs::temp_directory_path() / fmt::format("icm_parallel_quoted_{}", ::getpid());
-  fs::create_directories(d);
-  write(d / "payees.csv", "payee_id,target_incentive\n1,1000.00\n2,1000.00\n");
-  write(d / "quotas.csv", "payee_id,period,amount\n1,2026-Q1,100.00\n2,2026-Q1,100.00\n1,2026-Q2,100.00\n"
-                          "2,2026-Q2,100.00\n1,2026-Q3,100.00\n2,2026-Q3,100.00\n1,2026-Q4,100.00\n"
-                          "2,2026-Q4,100.00\n");
+  const fs::path d = two_payee_set("quoted");
   write(d / "transactions.csv", "txn_id,date,payee_id,amount,product\n"
                                 "\"q\"\"1\",2026-01-05,1,100.00,saas\n"
                                 "\"q,2\",2026-01-06,1,200.00,\"saas\"\n"
@@ -342,27 +366,20 @@ TEST_F(fixture, quoted_txn_ids_of_split_transactions_are_split) {
   write(d / "splits.csv", "txn_id,payee_id,share\n\"q\"\"1\",1,0.5\n\"q\"\"1\",2,0.5\n"
                           "\"q,2\",1,0.25\n\"q,2\",2,0.75\n");
   auto plan = fixture_plan("marginal");
-  icm::diagnostics whole;
-  auto data = icm::read_dataset(d.string(), whole);
-  ASSERT_TRUE(data) << headlines(whole);
-  auto expected = icm::run(*plan, *data, whole, {1});
-  ASSERT_TRUE(expected) << headlines(whole);
-  const std::string want = bytes(*expected);
+  auto expected = streamed_as_in_memory(*plan, d, {{.threads = 1}, {.threads = 2, .block_bytes = 9},
+                                                   {.threads = 2, .block_bytes = 64}});
+  ASSERT_TRUE(expected);
   // Payee 2 is credited only through the splits: 50 + 150 = 200.00.
-  EXPECT_NE(want.find("2,2026-Q1"), std::string::npos) << want;
-  for (const icm::run_options& o : {icm::run_options{.threads = 1}, icm::run_options{.threads = 2, .block_bytes = 9},
-                                    icm::run_options{.threads = 2, .block_bytes = 64}}) {
-    icm::diagnostics diags;
-    auto r = icm::run_files(*plan, d.string(), diags, o);
-    ASSERT_TRUE(r) << headlines(diags);
-    EXPECT_TRUE(same(bytes(*r), want)) << "block_bytes " << o.block_bytes;
-    // The stages the run went through, in order (wall times vary).
-    std::vector<std::string> stages;
-    for (const auto& phase : r->phases) stages.push_back(phase.name);
-    EXPECT_EQ(stages, (std::vector<std::string>{"read payees, quotas, fx", "bind plan and data", "read splits",
-                                                "stream transactions", "check duplicate txn_ids", "finish credits",
-                                                "evaluate payees"}));
-  }
+  EXPECT_NE(bytes(*expected).find("2,2026-Q1"), std::string::npos) << bytes(*expected);
+  // The stages a streamed run went through, in order (wall times vary).
+  icm::diagnostics diags;
+  auto r = icm::run_files(*plan, d.string(), diags, {.threads = 2});
+  ASSERT_TRUE(r) << headlines(diags);
+  std::vector<std::string> stages;
+  for (const auto& phase : r->phases) stages.push_back(phase.name);
+  EXPECT_EQ(stages, (std::vector<std::string>{"read payees, quotas, fx", "bind plan and data", "read splits",
+                                              "stream transactions", "check duplicate txn_ids", "finish credits",
+                                              "evaluate payees"}));
   EXPECT_TRUE(expected->phases.empty());
   fs::remove_all(d);
 }
@@ -373,12 +390,7 @@ TEST_F(fixture, quoted_txn_ids_of_split_transactions_are_split) {
 // "saas" and "services" in full, "hardware" at half, nothing else), and a
 // dictionary that grows past its first table must keep every value.
 TEST_F(fixture, text_values_that_differ_in_one_byte_are_told_apart) {
-  const fs::path d = fs::temp_directory_path() / fmt::format("icm_parallel_texts_{}", ::getpid());
-  fs::create_directories(d);
-  write(d / "payees.csv", "payee_id,target_incentive\n1,1000.00\n2,1000.00\n");
-  write(d / "quotas.csv", "payee_id,period,amount\n1,2026-Q1,100.00\n2,2026-Q1,100.00\n1,2026-Q2,100.00\n"
-                          "2,2026-Q2,100.00\n1,2026-Q3,100.00\n2,2026-Q3,100.00\n1,2026-Q4,100.00\n"
-                          "2,2026-Q4,100.00\n");
+  const fs::path d = two_payee_set("texts");
   std::vector<std::string> products = {"saas",     "saa",      "saasa",    "Saas",      "sXas",     "saXs",
                                        "",         "s",        "sa",       "services",  "servicez", "xervices",
                                        "servics",  "services ", "servicesX", "hardware", "hardwar",  "\"saas\"",
@@ -391,20 +403,11 @@ TEST_F(fixture, text_values_that_differ_in_one_byte_are_told_apart) {
                        10 + k, k % 100, products[k]);
   write(d / "transactions.csv", t);
   auto plan = fixture_plan("marginal");
-  icm::diagnostics whole;
-  auto data = icm::read_dataset(d.string(), whole);
-  ASSERT_TRUE(data) << headlines(whole);
-  auto expected = icm::run(*plan, *data, whole, {1});
-  ASSERT_TRUE(expected) << headlines(whole);
+  auto expected = streamed_as_in_memory(*plan, d, {{.threads = 1}, {.threads = 2, .block_bytes = 300}});
+  ASSERT_TRUE(expected);
   // Of 223 products, 3 credit: saas (k 0, and "saas" quoted, k 17), services
   // (k 9) and hardware at half (k 15), each in three rounds.
   EXPECT_EQ(expected->totals.credits, 12u);
-  for (const icm::run_options& o : {icm::run_options{.threads = 1}, icm::run_options{.threads = 2, .block_bytes = 300}}) {
-    icm::diagnostics diags;
-    auto r = icm::run_files(*plan, d.string(), diags, o);
-    ASSERT_TRUE(r) << headlines(diags);
-    EXPECT_TRUE(same(bytes(*r), bytes(*expected))) << "threads " << o.threads;
-  }
   fs::remove_all(d);
 }
 
@@ -433,18 +436,9 @@ TEST_F(fixture, numeric_payee_ids_are_read_exactly) {
   }
   for (const std::string& t : {good, good_last}) {
     write(d / "transactions.csv", t);
-    icm::diagnostics whole;
-    auto data = icm::read_dataset(d.string(), whole);
-    ASSERT_TRUE(data) << headlines(whole);
-    auto expected = icm::run(*plan, *data, whole, {1});
-    ASSERT_TRUE(expected) << headlines(whole);
+    auto expected = streamed_as_in_memory(*plan, d, {{.threads = 1}, {.threads = 2, .block_bytes = 5}});
+    ASSERT_TRUE(expected);
     EXPECT_EQ(expected->totals.credited.count, 9u);
-    for (const icm::run_options& o : {icm::run_options{.threads = 1}, icm::run_options{.threads = 2, .block_bytes = 5}}) {
-      icm::diagnostics diags;
-      auto r = icm::run_files(*plan, d.string(), diags, o);
-      ASSERT_TRUE(r) << headlines(diags);
-      EXPECT_TRUE(same(bytes(*r), bytes(*expected)));
-    }
   }
   // Not ids of a payee: leading zeros, signs, spaces, bytes next to the
   // digits in the code table ('/' and ':'), 9 and 10 digits, a number past
