@@ -15,7 +15,9 @@
 // The other four files are a small valid data set written once to a private
 // temporary directory (in /dev/shm when there is one: one small file write
 // per input); the plan reads a product column, uses every aggregate, dates,
-// splits, currencies and a manager rollup.
+// splits, currencies and a manager rollup. There are two such sets: payee
+// ids P1-P3, and 1-3, which the stream finds by number in a dense table
+// (its own digit parser); an input of odd length goes with the second.
 #include <unistd.h>  // getpid
 
 #include <algorithm>    // std::sort
@@ -76,15 +78,28 @@ component club {
 }
 )";
 
-constexpr const char* payees_csv =
+// A data set but for transactions.csv.
+struct fixed_files {
+  const char* payees;
+  const char* quotas;
+  const char* splits;
+  const char* fx;
+};
+constexpr const char* fx_csv = "currency,period,rate\nEUR,2026-Q1,1.08\nEUR,2026-Q2,1.1\nJPY,2026-Q1,0.0067\nJPY,2026-Q2,0.0068\n";
+constexpr fixed_files named_ids{
     "payee_id,name,manager_id,hire_date,end_date,target_incentive\n"
     "P1,Ann,,2025-01-01,,15000.00\n"
     "P2,Bob,P1,2026-02-01,2026-11-30,9000\n"
-    "P3,Cy,P1,2020-01-01,,12000\n";
-constexpr const char* quotas_csv =
-    "payee_id,period,amount\nP1,2026-Q1,100000.00\nP2,2026-Q2,250000\nP3,2026-Q2,1000\n";
-constexpr const char* splits_csv = "txn_id,payee_id,share\nT2,P1,0.5\nT2,P2,0.5\n";
-constexpr const char* fx_csv = "currency,period,rate\nEUR,2026-Q1,1.08\nEUR,2026-Q2,1.1\nJPY,2026-Q1,0.0067\nJPY,2026-Q2,0.0068\n";
+    "P3,Cy,P1,2020-01-01,,12000\n",
+    "payee_id,period,amount\nP1,2026-Q1,100000.00\nP2,2026-Q2,250000\nP3,2026-Q2,1000\n",
+    "txn_id,payee_id,share\nT2,P1,0.5\nT2,P2,0.5\n", fx_csv};
+constexpr fixed_files numeric_ids{
+    "payee_id,name,manager_id,hire_date,end_date,target_incentive\n"
+    "1,Ann,,2025-01-01,,15000.00\n"
+    "2,Bob,1,2026-02-01,2026-11-30,9000\n"
+    "3,Cy,1,2020-01-01,,12000\n",
+    "payee_id,period,amount\n1,2026-Q1,100000.00\n2,2026-Q2,250000\n3,2026-Q2,1000\n",
+    "txn_id,payee_id,share\nT2,1,0.5\nT2,2,0.5\n", fx_csv};
 
 void write(const fs::path& path, std::string_view text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -93,7 +108,8 @@ void write(const fs::path& path, std::string_view text) {
 }
 
 struct setup {
-  fs::path dir;
+  fs::path dir;          // named_ids
+  fs::path numeric_dir;  // numeric_ids
   std::optional<icm::plan> plan;
 };
 
@@ -114,10 +130,14 @@ const setup& once() {
       std::error_code e;
       fs::remove_all(directory_to_remove(), e);
     });
-    write(r.dir / "payees.csv", payees_csv);
-    write(r.dir / "quotas.csv", quotas_csv);
-    write(r.dir / "splits.csv", splits_csv);
-    write(r.dir / "fx.csv", fx_csv);
+    r.numeric_dir = r.dir / "numeric";
+    fs::create_directories(r.numeric_dir);
+    for (const auto& [dir, files] : {std::pair{r.dir, named_ids}, {r.numeric_dir, numeric_ids}}) {
+      write(dir / "payees.csv", files.payees);
+      write(dir / "quotas.csv", files.quotas);
+      write(dir / "splits.csv", files.splits);
+      write(dir / "fx.csv", files.fx);
+    }
     icm::diagnostics diags;
     r.plan = icm::plan::parse(plan_text, "fuzz_stream.icm", diags);
     if (!r.plan) {
@@ -210,26 +230,29 @@ void compare(const outcome& loaded, const outcome& streamed, const std::string& 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const setup& s = once();
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  write(s.dir / "transactions.csv", text);
+  const bool numeric = size % 2 == 1;
+  const fixed_files& files = numeric ? numeric_ids : named_ids;
+  const fs::path& dir = numeric ? s.numeric_dir : s.dir;
+  write(dir / "transactions.csv", text);
 
   icm::diagnostics loaded_diags;
   std::optional<icm::run_result> loaded_result;
   {
     icm::dataset_texts texts;
-    texts.name = s.dir.string();
-    texts.payees = std::string_view(payees_csv);
+    texts.name = dir.string();
+    texts.payees = std::string_view(files.payees);
     texts.transactions = text;
-    texts.quotas = std::string_view(quotas_csv);
-    texts.splits = std::string_view(splits_csv);
-    texts.fx = std::string_view(fx_csv);
+    texts.quotas = std::string_view(files.quotas);
+    texts.splits = std::string_view(files.splits);
+    texts.fx = std::string_view(files.fx);
     auto ds = icm::read_dataset(texts, loaded_diags);
     if (ds) loaded_result = icm::run(*s.plan, *ds, loaded_diags, {.threads = 1});
   }
   const outcome loaded = describe(loaded_result, loaded_diags);
-  const std::string header_place = (s.dir / "transactions.csv").string() + ":1:";
+  const std::string header_place = (dir / "transactions.csv").string() + ":1:";
   {
     icm::diagnostics diags;
-    const auto result = icm::run_files(*s.plan, s.dir.string(), diags, {.threads = 1});
+    const auto result = icm::run_files(*s.plan, dir.string(), diags, {.threads = 1});
     compare(loaded, describe(result, diags), header_place);
   }
   {
@@ -237,7 +260,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // out in any order; the result must not change.
     icm::diagnostics diags;
     const std::size_t block = 1 + (size * 7 + (size > 0 ? data[size / 2] : 0)) % 61;
-    const auto result = icm::run_files(*s.plan, s.dir.string(), diags, {.threads = 2, .block_bytes = block});
+    const auto result = icm::run_files(*s.plan, dir.string(), diags, {.threads = 2, .block_bytes = block});
     compare(loaded, describe(result, diags), header_place);
   }
   return 0;
