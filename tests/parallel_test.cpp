@@ -465,4 +465,31 @@ TEST_F(fixture, numeric_payee_ids_are_read_exactly) {
   fs::remove_all(d);
 }
 
+// splits.csv goes through the stream's record splitter too: malformed rows
+// give read_dataset's errors at read_dataset's places (stream_errors
+// compares them, also with blocks of a few bytes).
+TEST_F(fixture, malformed_split_rows_are_reported_as_read_dataset_reports_them) {
+  const std::string tx = "txn_id,date,payee_id,amount,product\na,2026-01-05,1,10.00,saas\nb,2026-01-06,2,5.00,saas\n"
+                         "c,2026-01-07,2,5.00,saas\n";
+  const std::string head = "txn_id,payee_id,share\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {head + "a,1,0.5\r\na,2,0.5\r\n\"b\",\"1\",\"1\"\n", "ok"},
+      {head + "a,1,0.5\na,2\nb,1,1,9\n", "expected 3 fields, found 2"},
+      {head + "a,1,0.5\na,2,0.4\n", "sum to 0.9"},
+      {head + "a,1,0.5\na,1,0.5\n", "second split row"},
+      {head + "a,1,x\nb,9,1\n,1,1\n", "bad number 'x' for share"},
+      {head + "a,1,0.5\na,2,0.5\n\"b,1,1\nc,1,1\n", "unbalanced quote"},
+      {head + "a,1,0.5\na,2,0.5\n\xEF\xBB\xBF\"b\",1,1\n", "unexpected '\"' in an unquoted field"},
+      {head + "a,1,0.5\na,2,0.5\nb,1,1\r", "carriage return not followed by a line feed"},
+      {head + "a,1,0.5\na,2,0.5\nb,1,\"1\"x\n", "after the closing quote"},
+  };
+  for (const auto& [splits, expect] : cases) {
+    const std::string got = stream_errors(tx, splits);
+    if (expect == "ok")
+      EXPECT_EQ(got.substr(0, 3), "ok\n") << got;
+    else
+      EXPECT_NE(got.find(expect), std::string::npos) << splits << "\n" << got;
+  }
+}
+
 }  // namespace

@@ -307,144 +307,6 @@ struct split_book {
 
 using detail::is_currency_code;
 
-// splits.csv, keyed by txn_id, with the checks of read_dataset that do not
-// need the transactions. Errors go to diags.
-void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, const read_options& options) {
-  const std::string path = ds.file_path("splits.csv");
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return;
-  std::string text;
-  {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) {
-      diags.error({path, 0, 0, 1}, "cannot read the file");
-      return;
-    }
-    text.resize(static_cast<std::size_t>(fs::file_size(path, ec)));
-    const auto got = std::fread(text.data(), 1, text.size(), f);
-    std::fclose(f);
-    if (got != text.size()) {
-      diags.error({path, 0, 0, 1}, "cannot read the file");
-      return;
-    }
-  }
-  csv::reader in(text, csv::options{options.max_field_length});
-  csv::record header, row;
-  if (in.read_header(header) != csv::status::record) {
-    const auto& e = in.last_error();
-    diags.error({path, e.line, e.column, e.length}, e.message);
-    return;
-  }
-  if (auto problems = detail::header_problems(header); !problems.empty()) {
-    for (auto& problem : problems) {
-      const csv::field& f = header[problem.field];
-      diags.error({path, f.line, f.column, f.length}, std::move(problem.message));
-    }
-    return;
-  }
-  int c_txn = -1, c_payee = -1, c_share = -1;
-  std::string found;
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    const auto name = header[i].text;
-    found += fmt::format("{}{}", found.empty() ? "" : ", ", name);
-    if (name == "txn_id") c_txn = static_cast<int>(i);
-    else if (name == "payee_id") c_payee = static_cast<int>(i);
-    else if (name == "share") c_share = static_cast<int>(i);
-    else diags.warning({path, 1, header[i].column, 1}, fmt::format("column {} is not used and is ignored", shown(name)));
-  }
-  bool ok = true;
-  for (auto [name, c] : {std::pair{"txn_id", c_txn}, {"payee_id", c_payee}, {"share", c_share}})
-    if (c < 0) {
-      diags.error({path, 1, 1, 1}, fmt::format("missing required column '{}' (expected columns txn_id, "
-                                               "payee_id, share; found {})",
-                                               name, found));
-      ok = false;
-    }
-  if (!ok) return;
-  // Groups are keyed as the stream will look them up (the book's index):
-  // no std::string per row, one allocation per group.
-  std::vector<std::uint8_t> bad_group;
-  for (;;) {
-    const auto st = in.next(row);
-    if (st == csv::status::end) break;
-    if (st == csv::status::error) {
-      const auto& e = in.last_error();
-      diags.error({path, e.line, e.column, e.length}, e.message);
-      if (e.fatal) break;
-      continue;
-    }
-    const auto& id = row[static_cast<std::size_t>(c_txn)];
-    const auto& pf = row[static_cast<std::size_t>(c_payee)];
-    const auto& sf = row[static_cast<std::size_t>(c_share)];
-    auto payee = ds.payees.find(pf.text);
-    if (!payee)
-      diags.error({path, pf.line, pf.column, pf.length},
-                  pf.text.empty() ? std::string("expected a payee_id, found an empty field")
-                                  : fmt::format("unknown payee_id {}: no such payee_id in payees.csv", shown(pf.text)));
-    decimal_syntax_error why;
-    auto share = decimal::parse(sf.text, &why);
-    if (!share) {
-      diags.error({path, sf.line, sf.column, sf.length},
-                  sf.text.empty() ? std::string("expected a number for share, found an empty field")
-                                  : fmt::format("bad number {} for share: {}", shown(sf.text), why.message));
-    } else if (!detail::is_valid_share(*share)) {
-      diags.error({path, sf.line, sf.column, sf.length},
-                  fmt::format("share {} out of range: expected a fraction in (0, 1]", sf.text));
-      share.reset();
-    }
-    if (id.text.empty()) {
-      diags.error({path, id.line, id.column, id.length}, "expected a txn_id, found an empty field");
-      continue;
-    }
-    const auto h = hash_text(id.text);
-    auto g = book.index.find(h, id.text, [&](std::uint32_t k) -> std::string_view { return book.txn_ids[k]; });
-    if (g == flat_index::empty) {
-      g = static_cast<std::uint32_t>(book.txn_ids.size());
-      book.txn_ids.emplace_back(id.text);
-      book.rows.emplace_back().reserve(2);  // a split is most often two payees
-      bad_group.push_back(0);
-      book.index.insert(h, g);
-    }
-    if (!payee || !share) {
-      bad_group[g] = 1;
-      continue;
-    }
-    bool twice = false;
-    for (const auto& r : book.rows[g])
-      if (r.payee == *payee) {
-        diags.error({path, pf.line, pf.column, pf.length},
-                    fmt::format("second split row for txn_id {} and payee_id {} (first on line {}); one row per "
-                                "payee per transaction",
-                                shown(id.text), shown(pf.text), r.line));
-        bad_group[g] = 1;
-        twice = true;
-        break;
-      }
-    if (twice) continue;
-    book.rows[g].push_back({*payee, *share, row.line(), id.column, id.length, sf.column});
-  }
-  for (std::size_t g = 0; g < book.rows.size(); ++g) {
-    const auto& rows = book.rows[g];
-    if (rows.empty() || bad_group[g]) continue;
-    decimal sum;
-    for (const auto& r : rows) sum += r.share;
-    if (sum == decimal(1)) continue;
-    std::string lines;
-    for (std::size_t k = 0; k < rows.size(); ++k) {
-      if (k == 10) {
-        lines += ", ...";
-        break;
-      }
-      lines += fmt::format("{}{}", k == 0 ? "" : ", ", rows[k].line);
-    }
-    diags.error({path, rows[0].line, rows[0].share_column, 1},
-                fmt::format("shares of txn_id '{}' sum to {}, expected exactly 1 (split rows on lines {})",
-                            book.txn_ids[g], sum.to_string(), lines));
-  }
-  book.build_filter();
-}
-
-
 // Day number of YYYY-MM-DD, from a table of the first day of each month of
 // the years around the plan; other years go through parse_date.
 class date_parser {
@@ -845,6 +707,155 @@ std::uint32_t split_records(std::string_view block, std::uint32_t first_line, st
   return 0;
 }
 
+// splits.csv, keyed by txn_id, with the checks of read_dataset that do not
+// need the transactions. Errors go to diags.
+// `find_payee(field)`: the payee of a payee_id field, or flat_index::empty
+// (the stream's own lookup: the file is read into a block buffer, with its
+// padding).
+template <typename FindPayee>
+void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, const read_options& options,
+                     FindPayee&& find_payee) {
+  const std::string path = ds.file_path("splits.csv");
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return;
+  block_bytes bytes;
+  {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) {
+      diags.error({path, 0, 0, 1}, "cannot read the file");
+      return;
+    }
+    const auto size = static_cast<std::size_t>(fs::file_size(path, ec));
+    bytes.reserve(size + block_padding);
+    bytes.size = std::fread(bytes.data.get(), 1, size, f);
+    std::fclose(f);
+    if (bytes.size != size) {
+      diags.error({path, 0, 0, 1}, "cannot read the file");
+      return;
+    }
+  }
+  const std::string_view text = bytes.view();
+  csv::reader in(text, csv::options{options.max_field_length});
+  csv::record header;
+  if (in.read_header(header) != csv::status::record) {
+    const auto& e = in.last_error();
+    diags.error({path, e.line, e.column, e.length}, e.message);
+    return;
+  }
+  if (auto problems = detail::header_problems(header); !problems.empty()) {
+    for (auto& problem : problems) {
+      const csv::field& f = header[problem.field];
+      diags.error({path, f.line, f.column, f.length}, std::move(problem.message));
+    }
+    return;
+  }
+  int c_txn = -1, c_payee = -1, c_share = -1;
+  std::string found;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const auto name = header[i].text;
+    found += fmt::format("{}{}", found.empty() ? "" : ", ", name);
+    if (name == "txn_id") c_txn = static_cast<int>(i);
+    else if (name == "payee_id") c_payee = static_cast<int>(i);
+    else if (name == "share") c_share = static_cast<int>(i);
+    else diags.warning({path, 1, header[i].column, 1}, fmt::format("column {} is not used and is ignored", shown(name)));
+  }
+  bool ok = true;
+  for (auto [name, c] : {std::pair{"txn_id", c_txn}, {"payee_id", c_payee}, {"share", c_share}})
+    if (c < 0) {
+      diags.error({path, 1, 1, 1}, fmt::format("missing required column '{}' (expected columns txn_id, "
+                                               "payee_id, share; found {})",
+                                               name, found));
+      ok = false;
+    }
+  if (!ok) return;
+  // Groups are keyed as the stream will look them up (the book's index):
+  // no std::string per row, one allocation per group.
+  std::vector<std::uint8_t> bad_group;
+  // The rows through the stream's record splitter (the strict reader for
+  // quoted or malformed lines, same errors and places): splits.csv has a
+  // row or two per split transaction, hundreds of thousands at payroll
+  // scale, and this step runs before any transaction is read.
+  const std::size_t header_bytes = in.position();
+  const auto header_lines =
+      static_cast<std::uint32_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(header_bytes), '\n'));
+  std::vector<csv::field> fields;
+  csv::record rec;
+  auto on_error = [&](std::uint32_t line, std::uint32_t column, std::uint32_t length, std::string message) {
+    diags.error({path, line, column, length}, std::move(message));
+  };
+  auto on_record = [&](const std::vector<csv::field>& row, std::uint32_t line) {
+    const auto& id = row[static_cast<std::size_t>(c_txn)];
+    const auto& pf = row[static_cast<std::size_t>(c_payee)];
+    const auto& sf = row[static_cast<std::size_t>(c_share)];
+    std::optional<std::uint32_t> payee;
+    if (const auto p = find_payee(pf); p != flat_index::empty) payee = p;
+    if (!payee)
+      diags.error({path, pf.line, pf.column, pf.length},
+                  pf.text.empty() ? std::string("expected a payee_id, found an empty field")
+                                  : fmt::format("unknown payee_id {}: no such payee_id in payees.csv", shown(pf.text)));
+    decimal_syntax_error why;
+    auto share = decimal::parse(sf.text, &why);
+    if (!share) {
+      diags.error({path, sf.line, sf.column, sf.length},
+                  sf.text.empty() ? std::string("expected a number for share, found an empty field")
+                                  : fmt::format("bad number {} for share: {}", shown(sf.text), why.message));
+    } else if (!detail::is_valid_share(*share)) {
+      diags.error({path, sf.line, sf.column, sf.length},
+                  fmt::format("share {} out of range: expected a fraction in (0, 1]", sf.text));
+      share.reset();
+    }
+    if (id.text.empty()) {
+      diags.error({path, id.line, id.column, id.length}, "expected a txn_id, found an empty field");
+      return;
+    }
+    const auto h = hash_text(id.text);
+    auto g = book.index.find(h, id.text, [&](std::uint32_t k) -> std::string_view { return book.txn_ids[k]; });
+    if (g == flat_index::empty) {
+      g = static_cast<std::uint32_t>(book.txn_ids.size());
+      book.txn_ids.emplace_back(id.text);
+      book.rows.emplace_back().reserve(2);  // a split is most often two payees
+      bad_group.push_back(0);
+      book.index.insert(h, g);
+    }
+    if (!payee || !share) {
+      bad_group[g] = 1;
+      return;
+    }
+    for (const auto& r : book.rows[g])
+      if (r.payee == *payee) {
+        diags.error({path, pf.line, pf.column, pf.length},
+                    fmt::format("second split row for txn_id {} and payee_id {} (first on line {}); one row per "
+                                "payee per transaction",
+                                shown(id.text), shown(pf.text), r.line));
+        bad_group[g] = 1;
+        return;
+      }
+    book.rows[g].push_back({*payee, *share, line, id.column, id.length, sf.column});
+  };
+  split_records(text.substr(header_bytes), header_lines + 1, static_cast<std::uint32_t>(header.size()),
+                options.max_field_length, fields, rec, on_record, on_error);
+  for (std::size_t g = 0; g < book.rows.size(); ++g) {
+    const auto& rows = book.rows[g];
+    if (rows.empty() || bad_group[g]) continue;
+    decimal sum;
+    for (const auto& r : rows) sum += r.share;
+    if (sum == decimal(1)) continue;
+    std::string lines;
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      if (k == 10) {
+        lines += ", ...";
+        break;
+      }
+      lines += fmt::format("{}{}", k == 0 ? "" : ", ", rows[k].line);
+    }
+    diags.error({path, rows[0].line, rows[0].share_column, 1},
+                fmt::format("shares of txn_id '{}' sum to {}, expected exactly 1 (split rows on lines {})",
+                            book.txn_ids[g], sum.to_string(), lines));
+  }
+  book.build_filter();
+}
+
+
 constexpr std::size_t hash_partitions = 256;
 
 // The truth word of a column the data lacks (bind_run reports it).
@@ -1033,18 +1044,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     const auto* a = ds.transactions.attribute(name);
     cols.text.push_back(a ? static_cast<int>(a->column_number) - 1 : -1);
   }
-  split_book splits;
   lap("bind plan and data");
-  read_split_book(ds, splits, diags, ropts);
-  lap("read splits");
-  if (diags.error_count() > before) return std::nullopt;
-  std::vector<std::pair<std::uint32_t, decimal>> shares;
-  for (const auto& rows : splits.rows) {
-    shares.clear();
-    for (const auto& r : rows) shares.emplace_back(r.payee, r.share);
-    splits.kernel_group.push_back(kernel.add_split_group(shares));
-  }
-  lap("read splits");
   flat_index payee_index;
   payee_index.reserve(ds.payees.size());
   for (std::uint32_t p = 0; p < ds.payees.size(); ++p) payee_index.insert(hash_text(ds.payees.ids[p]), p);
@@ -1089,6 +1089,15 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     return n < payee_by_number.size() ? payee_by_number[n] : flat_index::empty;
   };
   const date_parser dates(plan.settings().year);
+  split_book splits;
+  read_split_book(ds, splits, diags, ropts, find_payee);
+  if (diags.error_count() > before) return std::nullopt;
+  std::vector<std::pair<std::uint32_t, decimal>> shares;
+  for (const auto& rows : splits.rows) {
+    shares.clear();
+    for (const auto& r : rows) shares.emplace_back(r.payee, r.share);
+    splits.kernel_group.push_back(kernel.add_split_group(shares));
+  }
   lap("read splits");
 
   // Stream.
