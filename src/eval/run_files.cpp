@@ -708,10 +708,9 @@ std::uint32_t split_records(std::string_view block, std::uint32_t first_line, st
 }
 
 // splits.csv, keyed by txn_id, with the checks of read_dataset that do not
-// need the transactions. Errors go to diags.
-// `find_payee(field)`: the payee of a payee_id field, or flat_index::empty
-// (the stream's own lookup: the file is read into a block buffer, with its
-// padding).
+// need the transactions. Errors go to diags. `find_payee(field)` is the
+// stream's payee lookup (the payee, or flat_index::empty); it may read past
+// a field, so the file is read into a padded block buffer.
 template <typename FindPayee>
 void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, const read_options& options,
                      FindPayee&& find_payee) {
@@ -854,7 +853,6 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
   }
   book.build_filter();
 }
-
 
 constexpr std::size_t hash_partitions = 256;
 
