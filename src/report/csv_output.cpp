@@ -51,22 +51,27 @@ class period_text {
 
 // The files are rendered into one string with appends (a stream insertion
 // per field cost more than the text it wrote: 70 ms for 200,000 lines).
+// Both have the same shape: payee_id, period, a name, two plain fields.
+void append_line(std::string& out, std::string_view payee_id, const std::string& when, std::string_view name,
+                 std::string_view fourth, std::string_view fifth) {
+  append_field(out, payee_id);
+  out += ',';
+  out += when;
+  out += ',';
+  append_field(out, name);
+  out += ',';
+  out += fourth;
+  out += ',';
+  out += fifth;
+  out += '\n';
+}
+
 std::string render_payouts(const run_result& result) {
   std::string out = "payee_id,period,component,amount,currency\n";
   out.reserve(result.payouts.size() * 40 + out.size());
   period_text when;
-  for (const auto& l : result.payouts) {
-    append_field(out, l.payee_id);
-    out += ',';
-    out += when(l.when);
-    out += ',';
-    append_field(out, l.component);
-    out += ',';
-    out += l.amount.to_string();
-    out += ',';
-    out += l.currency;
-    out += '\n';
-  }
+  for (const auto& l : result.payouts)
+    append_line(out, l.payee_id, when(l.when), l.component, l.amount.to_string(), l.currency);
   return out;
 }
 
@@ -74,18 +79,7 @@ std::string render_measures(const run_result& result) {
   std::string out = "payee_id,period,measure,scope,value\n";
   out.reserve(result.measures.size() * 40 + out.size());
   period_text when;
-  for (const auto& m : result.measures) {
-    append_field(out, m.payee_id);
-    out += ',';
-    out += when(m.when);
-    out += ',';
-    append_field(out, m.name);
-    out += ',';
-    out += m.scope;
-    out += ',';
-    out += m.value;
-    out += '\n';
-  }
+  for (const auto& m : result.measures) append_line(out, m.payee_id, when(m.when), m.name, m.scope, m.value);
   return out;
 }
 
