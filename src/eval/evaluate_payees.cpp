@@ -35,8 +35,8 @@ void evaluate_payees(const compile::compiled_plan& plan, const dataset& data, co
       auto r = evaluate_payee(pctx, order[k], o.diags);
       if (o.payouts.capacity() == 0 && !r.payouts.empty()) {
         // Payees have about as many lines as each other: room for the
-        // range from the first one's count (growing by doubling moved every
-        // line several times and was a good part of this stage).
+        // range from the first one's count (growing by doubling moves
+        // every line several times).
         const std::size_t left = to - k;
         o.payouts.reserve(r.payouts.size() * left + left / 8);
         o.measures.reserve(r.measures.size() * left + left / 8);
