@@ -482,6 +482,13 @@ TEST_F(fixture, malformed_split_rows_are_reported_as_read_dataset_reports_them) 
       {head + "a,1,0.5\na,2,0.5\n\xEF\xBB\xBF\"b\",1,1\n", "unexpected '\"' in an unquoted field"},
       {head + "a,1,0.5\na,2,0.5\nb,1,1\r", "carriage return not followed by a line feed"},
       {head + "a,1,0.5\na,2,0.5\nb,1,\"1\"x\n", "after the closing quote"},
+      // Found by fuzz_stream once splits.csv was fuzzed: a bad number placed
+      // at its offending byte; an unknown txn_id reported on every row,
+      // usable or not, and no sum or second-row error for it; an error in
+      // splits.csv does not hide those of transactions.csv.
+      {head + "a,1,0.3T\na,2,0.7\n", "splits.csv:2:8: error: bad number '0.3T' for share"},
+      {head + "zz,1,x\nzz,1,0.5\nzz,1,0.5\n", "splits.csv:3:1: error: unknown txn_id 'zz'"},
+      {head + "a,1,1.5\nT9,1,1\n", "splits.csv:3:1: error: unknown txn_id 'T9'"},
   };
   for (const auto& [splits, expect] : cases) {
     const std::string got = stream_errors(tx, splits);
@@ -490,6 +497,12 @@ TEST_F(fixture, malformed_split_rows_are_reported_as_read_dataset_reports_them) 
     else
       EXPECT_NE(got.find(expect), std::string::npos) << splits << "\n" << got;
   }
+  const std::string unknown = stream_errors(tx, head + "zz,1,x\nzz,1,0.5\nzz,1,0.5\n");
+  EXPECT_EQ(unknown.find("second split row"), std::string::npos) << unknown;
+  EXPECT_EQ(unknown.find("sum to"), std::string::npos) << unknown;
+  const std::string both = stream_errors(tx + "d,2026-13-01,1,1.00,saas\n", head + "a,1,1.5\n");
+  EXPECT_NE(both.find("splits.csv:2:5: error: share 1.5 out of range"), std::string::npos) << both;
+  EXPECT_NE(both.find("transactions.csv:5:3: error: bad date '2026-13-01'"), std::string::npos) << both;
 }
 
 }  // namespace

@@ -263,17 +263,25 @@ inline std::uint32_t block_number(const char* p, std::size_t n) {
 
 using detail::shown;
 
-// One split row, kept until its txn_id is met.
+// One split row, kept until its txn_id is met. Every row is kept, also one
+// with a bad payee or share (unusable): if its txn_id never comes, that is
+// reported on it too, as read_dataset does.
 struct split_row {
   std::uint32_t payee;
   decimal share;
   std::uint32_t line, column, length;  // of the txn_id field
   std::uint32_t share_column;
+  bool usable;
 };
 
 struct split_book {
   std::vector<std::string> txn_ids;               // per group
   std::vector<std::vector<split_row>> rows;       // per group
+  // Per group: a row was unusable or repeated a payee (its sum would only
+  // repeat that error), and the errors that stand only if the txn_id is in
+  // transactions.csv (read_dataset reports an unknown txn_id instead).
+  std::vector<std::uint8_t> bad_group;
+  std::vector<std::vector<diagnostic>> if_known;
   std::vector<std::uint32_t> kernel_group;        // per group
   flat_index index;                               // hash(txn_id) -> group
   // One bit per 2^k hashes, about 16 bits per split transaction: most
@@ -769,7 +777,7 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
   if (!ok) return;
   // Groups are keyed as the stream will look them up (the book's index):
   // no std::string per row, one allocation per group.
-  std::vector<std::uint8_t> bad_group;
+  auto& bad_group = book.bad_group;
   // The rows through the stream's record splitter (the strict reader for
   // quoted or malformed lines, same errors and places): splits.csv has a
   // row or two per split transaction, hundreds of thousands at payroll
@@ -795,9 +803,13 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
     decimal_syntax_error why;
     auto share = decimal::parse(sf.text, &why);
     if (!share) {
-      diags.error({path, sf.line, sf.column, sf.length},
-                  sf.text.empty() ? std::string("expected a number for share, found an empty field")
-                                  : fmt::format("bad number {} for share: {}", shown(sf.text), why.message));
+      if (sf.text.empty()) {
+        diags.error({path, sf.line, sf.column, sf.length}, "expected a number for share, found an empty field");
+      } else {  // at the offending byte, as read_dataset places it
+        const auto offset = static_cast<std::uint32_t>(std::min(why.offset, sf.text.size()));
+        diags.error({path, sf.line, sf.column + (sf.quoted ? 1 : 0) + offset, 1},
+                    fmt::format("bad number {} for share: {}", shown(sf.text), why.message));
+      }
     } else if (!detail::is_valid_share(*share)) {
       diags.error({path, sf.line, sf.column, sf.length},
                   fmt::format("share {} out of range: expected a fraction in (0, 1]", sf.text));
@@ -814,43 +826,29 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
       book.txn_ids.emplace_back(id.text);
       book.rows.emplace_back().reserve(2);  // a split is most often two payees
       bad_group.push_back(0);
+      book.if_known.emplace_back();
       book.index.insert(h, g);
     }
     if (!payee || !share) {
       bad_group[g] = 1;
+      book.rows[g].push_back({0, decimal(), line, id.column, id.length, sf.column, false});
       return;
     }
     for (const auto& r : book.rows[g])
-      if (r.payee == *payee) {
-        diags.error({path, pf.line, pf.column, pf.length},
-                    fmt::format("second split row for txn_id {} and payee_id {} (first on line {}); one row per "
-                                "payee per transaction",
-                                shown(id.text), shown(pf.text), r.line));
+      if (r.usable && r.payee == *payee) {
+        book.if_known[g].push_back(
+            {severity::error, {path, pf.line, pf.column, pf.length}, {}, {},
+             fmt::format("second split row for txn_id {} and payee_id {} (first on line {}); one row per payee per "
+                         "transaction",
+                         shown(id.text), shown(pf.text), r.line)});
         bad_group[g] = 1;
+        book.rows[g].push_back({0, decimal(), line, id.column, id.length, sf.column, false});
         return;
       }
-    book.rows[g].push_back({*payee, *share, line, id.column, id.length, sf.column});
+    book.rows[g].push_back({*payee, *share, line, id.column, id.length, sf.column, true});
   };
   split_records(text.substr(header_bytes), header_lines + 1, static_cast<std::uint32_t>(header.size()),
                 options.max_field_length, fields, rec, on_record, on_error);
-  for (std::size_t g = 0; g < book.rows.size(); ++g) {
-    const auto& rows = book.rows[g];
-    if (rows.empty() || bad_group[g]) continue;
-    decimal sum;
-    for (const auto& r : rows) sum += r.share;
-    if (sum == decimal(1)) continue;
-    std::string lines;
-    for (std::size_t k = 0; k < rows.size(); ++k) {
-      if (k == 10) {
-        lines += ", ...";
-        break;
-      }
-      lines += fmt::format("{}{}", k == 0 ? "" : ", ", rows[k].line);
-    }
-    diags.error({path, rows[0].line, rows[0].share_column, 1},
-                fmt::format("shares of txn_id '{}' sum to {}, expected exactly 1 (split rows on lines {})",
-                            book.txn_ids[g], sum.to_string(), lines));
-  }
   book.build_filter();
 }
 
@@ -1088,12 +1086,15 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
   };
   const date_parser dates(plan.settings().year);
   split_book splits;
+  // An error in splits.csv does not stop here: transactions.csv is still
+  // read, so that its errors and the split rows naming a txn_id it lacks
+  // are reported with them, as read_dataset does (the run fails at the end).
   read_split_book(ds, splits, diags, ropts, find_payee);
-  if (diags.error_count() > before) return std::nullopt;
   std::vector<std::pair<std::uint32_t, decimal>> shares;
   for (const auto& rows : splits.rows) {
     shares.clear();
-    for (const auto& r : rows) shares.emplace_back(r.payee, r.share);
+    for (const auto& r : rows)
+      if (r.usable) shares.emplace_back(r.payee, r.share);
     splits.kernel_group.push_back(kernel.add_split_group(shares));
   }
   lap("read splits");
@@ -1424,14 +1425,35 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
   if (shown_errors > ropts.max_errors_per_file)
     diags.error({tx_path, 0, 0, 1}, fmt::format("and {} more errors in this file", shown_errors - ropts.max_errors_per_file));
 
-  // Split rows whose txn_id never came.
+  // Split rows whose txn_id never came; for those whose txn_id came, the
+  // errors that needed it (a payee twice, shares not summing to 1).
+  const std::string splits_path = ds.file_path("splits.csv");
   for (std::size_t g = 0; fatal_line == 0 && g < splits.txn_ids.size(); ++g) {
     bool seen = false;
     for (auto& w : workers) seen = seen || w->split_seen[g];
-    if (seen) continue;
-    for (const auto& r : splits.rows[g])
-      diags.error({ds.file_path("splits.csv"), r.line, r.column, r.length},
-                  fmt::format("unknown txn_id {}: no such txn_id in transactions.csv", shown(splits.txn_ids[g])));
+    const auto& rows = splits.rows[g];
+    if (!seen) {
+      for (const auto& r : rows)
+        diags.error({splits_path, r.line, r.column, r.length},
+                    fmt::format("unknown txn_id {}: no such txn_id in transactions.csv", shown(splits.txn_ids[g])));
+      continue;
+    }
+    for (auto& d : splits.if_known[g]) diags.add(std::move(d));
+    if (rows.empty() || splits.bad_group[g]) continue;
+    decimal sum;
+    for (const auto& r : rows) sum += r.share;
+    if (sum == decimal(1)) continue;
+    std::string lines;
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      if (k == 10) {
+        lines += ", ...";
+        break;
+      }
+      lines += fmt::format("{}{}", k == 0 ? "" : ", ", rows[k].line);
+    }
+    diags.error({splits_path, rows[0].line, rows[0].share_column, 1},
+                fmt::format("shares of txn_id '{}' sum to {}, expected exactly 1 (split rows on lines {})",
+                            splits.txn_ids[g], sum.to_string(), lines));
   }
   if (diags.error_count() > before) return std::nullopt;
 

@@ -18,6 +18,9 @@
 // splits, currencies and a manager rollup. There are two such sets: payee
 // ids P1-P3, and 1-3, which the stream finds by number in a dense table
 // (its own digit parser); an input of odd length goes with the second.
+// An input that starts like splits.csv ("txn_id,payee_id") is splits.csv
+// instead, next to a fixed transactions.csv: the stream reads it with its
+// own record splitter and payee lookup too.
 #include <unistd.h>  // getpid
 
 #include <algorithm>    // std::sort
@@ -78,12 +81,13 @@ component club {
 }
 )";
 
-// A data set but for transactions.csv.
+// A data set but for the file the input stands for.
 struct fixed_files {
   const char* payees;
   const char* quotas;
   const char* splits;
   const char* fx;
+  const char* transactions;
 };
 constexpr const char* fx_csv = "currency,period,rate\nEUR,2026-Q1,1.08\nEUR,2026-Q2,1.1\nJPY,2026-Q1,0.0067\nJPY,2026-Q2,0.0068\n";
 constexpr fixed_files named_ids{
@@ -92,14 +96,18 @@ constexpr fixed_files named_ids{
     "P2,Bob,P1,2026-02-01,2026-11-30,9000\n"
     "P3,Cy,P1,2020-01-01,,12000\n",
     "payee_id,period,amount\nP1,2026-Q1,100000.00\nP2,2026-Q2,250000\nP3,2026-Q2,1000\n",
-    "txn_id,payee_id,share\nT2,P1,0.5\nT2,P2,0.5\n", fx_csv};
+    "txn_id,payee_id,share\nT2,P1,0.5\nT2,P2,0.5\n", fx_csv,
+    "txn_id,date,payee_id,amount,currency,product\nT1,2026-01-05,P1,100.00,,saas\nT2,2026-02-05,P2,250.00,EUR,"
+    "services\nT3,2026-04-05,P3,7000,JPY,hardware\nT4,2026-05-06,P2,-12.5,,saas\n"};
 constexpr fixed_files numeric_ids{
     "payee_id,name,manager_id,hire_date,end_date,target_incentive\n"
     "1,Ann,,2025-01-01,,15000.00\n"
     "2,Bob,1,2026-02-01,2026-11-30,9000\n"
     "3,Cy,1,2020-01-01,,12000\n",
     "payee_id,period,amount\n1,2026-Q1,100000.00\n2,2026-Q2,250000\n3,2026-Q2,1000\n",
-    "txn_id,payee_id,share\nT2,1,0.5\nT2,2,0.5\n", fx_csv};
+    "txn_id,payee_id,share\nT2,1,0.5\nT2,2,0.5\n", fx_csv,
+    "txn_id,date,payee_id,amount,currency,product\nT1,2026-01-05,1,100.00,,saas\nT2,2026-02-05,2,250.00,EUR,"
+    "services\nT3,2026-04-05,3,7000,JPY,hardware\nT4,2026-05-06,2,-12.5,,saas\n"};
 
 void write(const fs::path& path, std::string_view text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -233,7 +241,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool numeric = size % 2 == 1;
   const fixed_files& files = numeric ? numeric_ids : named_ids;
   const fs::path& dir = numeric ? s.numeric_dir : s.dir;
-  write(dir / "transactions.csv", text);
+  const bool as_splits = text.substr(0, 15) == "txn_id,payee_id";
+  const std::string_view transactions = as_splits ? std::string_view(files.transactions) : text;
+  const std::string_view splits = as_splits ? text : std::string_view(files.splits);
+  write(dir / "transactions.csv", transactions);
+  write(dir / "splits.csv", splits);
 
   icm::diagnostics loaded_diags;
   std::optional<icm::run_result> loaded_result;
@@ -241,9 +253,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     icm::dataset_texts texts;
     texts.name = dir.string();
     texts.payees = std::string_view(files.payees);
-    texts.transactions = text;
+    texts.transactions = transactions;
     texts.quotas = std::string_view(files.quotas);
-    texts.splits = std::string_view(files.splits);
+    texts.splits = splits;
     texts.fx = std::string_view(files.fx);
     auto ds = icm::read_dataset(texts, loaded_diags);
     if (ds) loaded_result = icm::run(*s.plan, *ds, loaded_diags, {.threads = 1});
