@@ -489,6 +489,10 @@ TEST_F(fixture, malformed_split_rows_are_reported_as_read_dataset_reports_them) 
       {head + "a,1,0.3T\na,2,0.7\n", "splits.csv:2:8: error: bad number '0.3T' for share"},
       {head + "zz,1,x\nzz,1,0.5\nzz,1,0.5\n", "splits.csv:3:1: error: unknown txn_id 'zz'"},
       {head + "a,1,1.5\nT9,1,1\n", "splits.csv:3:1: error: unknown txn_id 'T9'"},
+      // Every split row in error: the transaction's group has no recipient
+      // (under UndefinedBehaviorSanitizer, a null reference in the kernel
+      // until its shares were taken by pointer).
+      {head + "a,1,x\na,2,0L\n", "splits.csv:3:6: error: bad number '0L' for share"},
   };
   for (const auto& [splits, expect] : cases) {
     const std::string got = stream_errors(tx, splits);

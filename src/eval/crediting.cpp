@@ -361,7 +361,11 @@ void credit_kernel::process(const txn_chunk& c, const currency_book& book, credi
     std::size_t count = 1;
     const std::uint32_t group = c.split ? c.split[i] : 0;
     if (group != 0) {
-      first = &split_shares_[split_begin_[group - 1]];
+      // A pointer, not operator[]: a group may have no recipients (the
+      // streaming run keeps a splits.csv group whose rows all had errors,
+      // reported, so that transactions.csv is still read), and then its
+      // begin is the end of split_shares_.
+      first = split_shares_.data() + split_begin_[group - 1];
       count = split_begin_[group] - split_begin_[group - 1];
     }
     int reason = -1;  // of the first recipient not credited, when none is
