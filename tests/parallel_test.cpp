@@ -501,6 +501,12 @@ TEST_F(fixture, malformed_split_rows_are_reported_as_read_dataset_reports_them) 
     else
       EXPECT_NE(got.find(expect), std::string::npos) << splits << "\n" << got;
   }
+  // More than 50 errors in splits.csv: capped as read_dataset caps a file's
+  // errors (the stream listed them all; found by fuzz_stream in CI).
+  std::string many = head;
+  for (int i = 0; i < 60; ++i) many += fmt::format("zz{},1,1\n", i);
+  const std::string capped = stream_errors(tx, many);
+  EXPECT_NE(capped.find("splits.csv: error: and 10 more errors in this file"), std::string::npos) << capped;
   const std::string unknown = stream_errors(tx, head + "zz,1,x\nzz,1,0.5\nzz,1,0.5\n");
   EXPECT_EQ(unknown.find("second split row"), std::string::npos) << unknown;
   EXPECT_EQ(unknown.find("sum to"), std::string::npos) << unknown;

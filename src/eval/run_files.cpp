@@ -1089,7 +1089,11 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
   // An error in splits.csv does not stop here: transactions.csv is still
   // read, so that its errors and the split rows naming a txn_id it lacks
   // are reported with them, as read_dataset does (the run fails at the end).
-  read_split_book(ds, splits, diags, ropts, find_payee);
+  // Its diagnostics are held until the end, where those that wait for the
+  // transactions join them: the file's errors are then capped as
+  // read_dataset caps them (50, in line order, and how many more).
+  diagnostics split_diags;
+  read_split_book(ds, splits, split_diags, ropts, find_payee);
   std::vector<std::pair<std::uint32_t, decimal>> shares;
   for (const auto& rows : splits.rows) {
     shares.clear();
@@ -1428,17 +1432,18 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
   // Split rows whose txn_id never came; for those whose txn_id came, the
   // errors that needed it (a payee twice, shares not summing to 1).
   const std::string splits_path = ds.file_path("splits.csv");
+  diagnostics& split_errors = split_diags;
   for (std::size_t g = 0; fatal_line == 0 && g < splits.txn_ids.size(); ++g) {
     bool seen = false;
     for (auto& w : workers) seen = seen || w->split_seen[g];
     const auto& rows = splits.rows[g];
     if (!seen) {
       for (const auto& r : rows)
-        diags.error({splits_path, r.line, r.column, r.length},
+        split_errors.error({splits_path, r.line, r.column, r.length},
                     fmt::format("unknown txn_id {}: no such txn_id in transactions.csv", shown(splits.txn_ids[g])));
       continue;
     }
-    for (auto& d : splits.if_known[g]) diags.add(std::move(d));
+    for (auto& d : splits.if_known[g]) split_errors.add(std::move(d));
     if (rows.empty() || splits.bad_group[g]) continue;
     decimal sum;
     for (const auto& r : rows) sum += r.share;
@@ -1451,9 +1456,25 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
       }
       lines += fmt::format("{}{}", k == 0 ? "" : ", ", rows[k].line);
     }
-    diags.error({splits_path, rows[0].line, rows[0].share_column, 1},
-                fmt::format("shares of txn_id '{}' sum to {}, expected exactly 1 (split rows on lines {})",
-                            splits.txn_ids[g], sum.to_string(), lines));
+    split_errors.error({splits_path, rows[0].line, rows[0].share_column, 1},
+                       fmt::format("shares of txn_id '{}' sum to {}, expected exactly 1 (split rows on lines {})",
+                                   splits.txn_ids[g], sum.to_string(), lines));
+  }
+  {
+    std::vector<diagnostic> errors;
+    for (const auto& d : split_errors) {
+      if (d.level == severity::error)
+        errors.push_back(d);
+      else
+        diags.add(d);
+    }
+    std::stable_sort(errors.begin(), errors.end(), [](const diagnostic& a, const diagnostic& b) {
+      return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
+    });
+    for (std::size_t k = 0; k < errors.size() && k < ropts.max_errors_per_file; ++k) diags.add(std::move(errors[k]));
+    if (errors.size() > ropts.max_errors_per_file)
+      diags.error({splits_path, 0, 0, 1},
+                  fmt::format("and {} more errors in this file", errors.size() - ropts.max_errors_per_file));
   }
   if (diags.error_count() > before) return std::nullopt;
 
