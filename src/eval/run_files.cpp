@@ -913,6 +913,13 @@ struct amount_scales {
   }
 };
 
+// A file's errors, already in line order, as read_dataset shows them: the
+// first `cap`, then how many more.
+void add_capped(diagnostics& diags, std::vector<diagnostic>& errors, const std::string& path, std::size_t cap) {
+  for (std::size_t k = 0; k < errors.size() && k < cap; ++k) diags.add(std::move(errors[k]));
+  if (errors.size() > cap) diags.error({path, 0, 0, 1}, fmt::format("and {} more errors in this file", errors.size() - cap));
+}
+
 // A txn_id of the block being read, between its row and the lookups that
 // follow the block.
 struct pending_id {
@@ -1423,27 +1430,26 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
   if (fatal_line != 0)
     errors.erase(std::remove_if(errors.begin(), errors.end(), [&](const auto& e) { return e.first > fatal_line; }),
                  errors.end());
-  std::size_t shown_errors = 0;
-  for (auto& [line, d] : errors)
-    if (++shown_errors <= ropts.max_errors_per_file) diags.add(std::move(d));
-  if (shown_errors > ropts.max_errors_per_file)
-    diags.error({tx_path, 0, 0, 1}, fmt::format("and {} more errors in this file", shown_errors - ropts.max_errors_per_file));
+  {
+    std::vector<diagnostic> in_order;
+    for (auto& [line, d] : errors) in_order.push_back(std::move(d));
+    add_capped(diags, in_order, tx_path, ropts.max_errors_per_file);
+  }
 
   // Split rows whose txn_id never came; for those whose txn_id came, the
   // errors that needed it (a payee twice, shares not summing to 1).
   const std::string splits_path = ds.file_path("splits.csv");
-  diagnostics& split_errors = split_diags;
   for (std::size_t g = 0; fatal_line == 0 && g < splits.txn_ids.size(); ++g) {
     bool seen = false;
     for (auto& w : workers) seen = seen || w->split_seen[g];
     const auto& rows = splits.rows[g];
     if (!seen) {
       for (const auto& r : rows)
-        split_errors.error({splits_path, r.line, r.column, r.length},
+        split_diags.error({splits_path, r.line, r.column, r.length},
                     fmt::format("unknown txn_id {}: no such txn_id in transactions.csv", shown(splits.txn_ids[g])));
       continue;
     }
-    for (auto& d : splits.if_known[g]) split_errors.add(std::move(d));
+    for (auto& d : splits.if_known[g]) split_diags.add(std::move(d));
     if (rows.empty() || splits.bad_group[g]) continue;
     decimal sum;
     for (const auto& r : rows) sum += r.share;
@@ -1456,13 +1462,13 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
       }
       lines += fmt::format("{}{}", k == 0 ? "" : ", ", rows[k].line);
     }
-    split_errors.error({splits_path, rows[0].line, rows[0].share_column, 1},
+    split_diags.error({splits_path, rows[0].line, rows[0].share_column, 1},
                        fmt::format("shares of txn_id '{}' sum to {}, expected exactly 1 (split rows on lines {})",
                                    splits.txn_ids[g], sum.to_string(), lines));
   }
   {
     std::vector<diagnostic> errors;
-    for (const auto& d : split_errors) {
+    for (const auto& d : split_diags) {
       if (d.level == severity::error)
         errors.push_back(d);
       else
@@ -1471,10 +1477,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     std::stable_sort(errors.begin(), errors.end(), [](const diagnostic& a, const diagnostic& b) {
       return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
     });
-    for (std::size_t k = 0; k < errors.size() && k < ropts.max_errors_per_file; ++k) diags.add(std::move(errors[k]));
-    if (errors.size() > ropts.max_errors_per_file)
-      diags.error({splits_path, 0, 0, 1},
-                  fmt::format("and {} more errors in this file", errors.size() - ropts.max_errors_per_file));
+    add_capped(diags, errors, splits_path, ropts.max_errors_per_file);
   }
   if (diags.error_count() > before) return std::nullopt;
 
