@@ -297,6 +297,41 @@ TEST(Language, RoundToAStepWithAModeAndAnExplicitQuotaUnit) {
 // Credits are summed in int64 lanes per payee and period (crediting.hpp); a
 // sum beyond int64 spills into a wide value and stays exact, in memory and
 // streamed with several threads alike.
+// Amounts in whole units (the column's scale is 0, below the cent) with
+// weights and rates of few digits: credits at the cent, each rounded once.
+TEST(Engine, WholeUnitAmountsAreCreditedToTheCent) {
+  data_dir d;
+  d.file("payees.csv", "payee_id\n1\n")
+      .file("fx.csv", "currency,period,rate\nEUR,2026,1.5\n")
+      .file("transactions.csv",
+            "txn_id,date,payee_id,amount,currency,product\n"
+            "T1,2026-01-05,1,1001,USD,hw\nT2,2026-01-06,1,3,USD,sw\nT3,2026-01-07,1,-7,USD,hw\n"
+            "T4,2026-01-08,1,5,EUR,sw\nT5,2026-01-09,1,9,EUR,hw\n");
+  const std::string plan_text =
+      "plan \"P\" { currency USD period year year 2026 rounding half_up }\ncolumns product\n"
+      "credit 0.5 where product == \"hw\"\ncredit 1\n"
+      "measure credited = sum(credit)\nmeasure smallest = min(credit)\nmeasure biggest = max(credit)\n"
+      "component c { pay credited * 1% }\n";
+  icm::diagnostics diags;
+  auto plan = icm::plan::parse(plan_text, "test.icm", diags);
+  ASSERT_TRUE(plan) << icm::render(diags);
+  auto data = icm::read_dataset(d.path(), diags);
+  ASSERT_TRUE(data) << icm::render(diags);
+  for (bool streamed : {false, true}) {
+    auto r = streamed ? icm::run_files(*plan, d.path(), diags) : icm::run(*plan, *data, diags);
+    ASSERT_TRUE(r) << icm::render(diags);
+    std::map<std::string, std::string> m;
+    for (const auto& v : r->measures)
+      if (v.scope == "period") m[v.name] = v.value;
+    // 500.50 + 3.00 - 3.50 + 7.50 (5 x 1.5) + 6.75 (9 x 0.5 x 1.5)
+    EXPECT_EQ(m["credited"], "514.25") << streamed;
+    EXPECT_EQ(m["smallest"], "-3.50") << streamed;
+    EXPECT_EQ(m["biggest"], "500.50") << streamed;
+    EXPECT_EQ(r->totals.read.amount.at("USD"), icm::decimal::parse_or_throw("997")) << streamed;
+    EXPECT_EQ(r->totals.read.amount.at("EUR"), icm::decimal::parse_or_throw("14")) << streamed;
+  }
+}
+
 TEST(Engine, SumsBeyondInt64StayExact) {
   data_dir d;
   d.file("payees.csv", "payee_id\n1\n2\n")
@@ -332,6 +367,11 @@ TEST(Engine, SumsBeyondInt64StayExact) {
       for (const auto& l : r->payouts)
         if (l.payee_id == "1" && l.component == "c") paid = l.amount.to_string();
       EXPECT_EQ(paid, "1200000000000000.00");
+      // Control totals add the same amounts (past 2^32 minor units, and
+      // negative) exactly.
+      EXPECT_EQ(r->totals.read.count, 5u);
+      EXPECT_EQ(r->totals.read.amount.at("USD"), icm::decimal::parse_or_throw("120000000000000005.00"));
+      EXPECT_EQ(r->totals.credited.amount.at("USD"), icm::decimal::parse_or_throw("120000000000000005.00"));
     }
   }
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <thread>
+#include <tuple>
 
 namespace icm::eval {
 
@@ -26,12 +27,15 @@ constexpr const char* reason_names[] = {"outside_plan_year", "no_credit_rule", "
 constexpr std::uint16_t no_rule = 0xffff;
 
 // Division of a magnitude below 2^63 by 10^k (1 <= k <= 18) as a multiply
-// and a shift (Granlund-Montgomery: m = ceil(2^(63+l) / d), l = ceil(log2 d)),
-// so that rounding a credit costs no hardware division.
+// and a shift (Granlund-Montgomery: m = ceil(2^(63+l) / d), l = ceil(log2 d);
+// the quotient is the high word of n x m shifted right by l - 1), so that
+// rounding a credit costs no hardware division. k = 0 keeps n: m = 0 and
+// `keep` all ones, so the caller needs no branch on k.
 struct pow10_divisor {
   std::uint64_t d = 1;
   std::uint64_t m = 0;
-  int shift = 0;
+  int post_shift = 0;
+  std::uint64_t keep = ~std::uint64_t{0};
 };
 
 const std::array<pow10_divisor, 19> divisors = [] {
@@ -42,41 +46,51 @@ const std::array<pow10_divisor, 19> divisors = [] {
     int l = 0;
     while ((std::uint64_t{1} << l) < d) ++l;
     const uint128 top = uint128{1} << (63 + l);
-    t[static_cast<std::size_t>(k)] = {d, static_cast<std::uint64_t>((top + d - 1) / d), 63 + l};
+    t[static_cast<std::size_t>(k)] = {d, static_cast<std::uint64_t>((top + d - 1) / d), l - 1, 0};
   }
   return t;
 }();
 
+// Whether a quotient q with remainder r of divisor d, of a magnitude whose
+// sign is `negative`, rounds away from zero under `mode`.
+template <class U>
+bool rounds_away(U q, U r, U d, bool negative, rounding_mode mode) {
+  switch (mode) {
+    // `|` and `&`, not `||` and `&&`: half the credits round up, at random,
+    // and a branch on it would be mispredicted as often.
+    case rounding_mode::half_even: return (2 * r > d) | ((2 * r == d) & ((q & 1) != 0));
+    case rounding_mode::half_up: return 2 * r >= d;
+    case rounding_mode::half_down: return 2 * r > d;
+    case rounding_mode::down: return false;
+    case rounding_mode::up: return r != 0;
+    case rounding_mode::floor: return negative & (r != 0);
+    case rounding_mode::ceiling: return !negative & (r != 0);
+  }
+  return false;
+}
+
+// v / 10^k rounded by `mode`, for |v| < 2^63 and 0 <= k <= 18: the common
+// credit, with no 128-bit division (k = 0 returns v: no branch on k).
+inline std::int64_t round_small(std::int64_t v, int k, rounding_mode mode) {
+  const bool negative = v < 0;
+  const std::uint64_t n = negative ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  const auto& div = divisors[static_cast<std::size_t>(k)];
+  const auto high = static_cast<std::uint64_t>((static_cast<uint128>(n) * div.m) >> 64);
+  const std::uint64_t q = (high >> div.post_shift) | (n & div.keep);
+  const std::uint64_t r = n - q * div.d;
+  const auto s = static_cast<std::int64_t>(q + (rounds_away(q, r, div.d, negative, mode) ? 1 : 0));
+  return negative ? -s : s;
+}
+
 // q = v / 10^k rounded by `mode`; v any int128, k >= 1. nullopt beyond int64.
 std::optional<std::int64_t> round_scaled(int128 v, int k, rounding_mode mode) {
+  if (k <= 18 && v > INT64_MIN && v <= INT64_MAX) return round_small(static_cast<std::int64_t>(v), k, mode);
+  if (k > 38) return std::nullopt;  // leave it to the decimal path
   const bool negative = v < 0;
-  uint128 mag = negative ? -static_cast<uint128>(v) : static_cast<uint128>(v);
-  uint128 q, r, d;
-  if (k <= 18 && mag < (uint128{1} << 63)) {
-    const auto& div = divisors[static_cast<std::size_t>(k)];
-    const auto n = static_cast<std::uint64_t>(mag);
-    const auto q64 = static_cast<std::uint64_t>((static_cast<uint128>(n) * div.m) >> div.shift);
-    q = q64;
-    r = n - q64 * div.d;
-    d = div.d;
-  } else {
-    if (k > 38) return std::nullopt;  // leave it to the decimal path
-    d = 1;
-    for (int i = 0; i < k; ++i) d *= 10;
-    q = mag / d;
-    r = mag % d;
-  }
-  bool up = false;  // away from zero, on the magnitude
-  switch (mode) {
-    case rounding_mode::half_even: up = 2 * r > d || (2 * r == d && (q & 1) != 0); break;
-    case rounding_mode::half_up: up = 2 * r >= d; break;
-    case rounding_mode::half_down: up = 2 * r > d; break;
-    case rounding_mode::down: up = false; break;
-    case rounding_mode::up: up = r != 0; break;
-    case rounding_mode::floor: up = negative && r != 0; break;
-    case rounding_mode::ceiling: up = !negative && r != 0; break;
-  }
-  q += up ? 1 : 0;
+  const uint128 mag = negative ? -static_cast<uint128>(v) : static_cast<uint128>(v);
+  uint128 d = 1;
+  for (int i = 0; i < k; ++i) d *= 10;
+  const uint128 q = mag / d + (rounds_away(mag / d, mag % d, d, negative, mode) ? 1 : 0);
   if (q > static_cast<uint128>(INT64_MAX)) return std::nullopt;
   const auto s = static_cast<std::int64_t>(q);
   return negative ? -s : s;
@@ -233,7 +247,7 @@ credit_accumulator credit_kernel::make_accumulator(const currency_book& book) co
   return acc;
 }
 
-void credit_kernel::give(credit_accumulator& acc, const txn_chunk& c, std::size_t row, std::uint32_t payee,
+__attribute__((always_inline)) inline void credit_kernel::give(credit_accumulator& acc, const txn_chunk& c, std::size_t row, std::uint32_t payee,
                          int period, std::int64_t minor, bool rollup) const {
   ++acc.credits;
   const std::size_t base = (payee * period_count() + static_cast<std::size_t>(period)) * slots_;
@@ -294,131 +308,244 @@ std::optional<std::int64_t> credit_kernel::credit_minor(const txn_chunk& c, std:
   return exact.round(minor_digits_, mode_).scaled(minor_digits_);
 }
 
+void credit_kernel::roll_up(credit_accumulator& acc, const txn_chunk& c, std::size_t row, std::uint32_t manager,
+                            int period, std::int64_t minor, const credit_record* traced) const {
+  const std::int32_t day = c.date[row];
+  auto mgr = manager;
+  for (int level = 0; level < rollup_depth_ && mgr != no_payee; ++level, mgr = payees_[mgr].manager) {
+    const payee_state& ms = payees_[mgr];
+    if (!ms.on_plan || day < ms.hire || day > ms.end) continue;
+    give(acc, c, row, mgr, period, minor, true);
+    if (traced && mgr == acc.trace_payee) {
+      acc.trace->push_back(*traced);
+      acc.trace->back().payee = mgr;
+      acc.trace->back().rollup = true;
+    }
+  }
+}
+
+int credit_kernel::credit_row(const txn_chunk& c, std::size_t i, std::size_t r, int period,
+                              const currency_book& book, credit_accumulator& acc) const {
+  const std::int32_t day = c.date[i];
+  const std::uint32_t slot = c.text.back().ids ? c.text.back().ids[i] : 0;
+  // Recipients: the split rows, or the payee with share 1.
+  const split_share* first = nullptr;
+  std::size_t count = 1;
+  const std::uint32_t group = c.split ? c.split[i] : 0;
+  if (group != 0) {
+    // A pointer, not operator[]: a group may have no recipients (the
+    // streaming run keeps a splits.csv group whose rows all had errors,
+    // reported, so that transactions.csv is still read), and then its
+    // begin is the end of split_shares_.
+    first = split_shares_.data() + split_begin_[group - 1];
+    count = split_begin_[group] - split_begin_[group - 1];
+  }
+  int reason = -1;  // of the first recipient not credited, when none is
+  bool any = false;
+  const credit_factor& f = book.factor(slot, r, period);
+  const decimal one(1);
+  for (std::size_t k = 0; k < count; ++k) {
+    const std::uint32_t p = first ? first[k].payee : c.payee[i];
+    const payee_state& ps = payees_[p];
+    if (!ps.on_plan) {
+      if (reason < 0) reason = 2;
+      continue;
+    }
+    if (day < ps.hire || day > ps.end) {
+      if (reason < 0) reason = 3;
+      continue;
+    }
+    if (!any && f.missing) {
+      // The rate is needed only once the transaction is credited.
+      auto key = std::pair{book.code(slot), period};
+      auto [it, fresh] = acc.missing_fx.try_emplace(std::move(key), c.line[i]);
+      if (!fresh) it->second = std::min(it->second, c.line[i]);
+      break;
+    }
+    any = true;
+    const auto& rate = *book.rate(slot, period);
+    auto minor = credit_minor(c, i, f, r, first ? &first[k] : nullptr, rate);
+    if (!minor) {
+      acc.errors.emplace_back(c.line[i], "credit amount out of range");
+      continue;
+    }
+    give(acc, c, i, p, period, *minor, false);
+    std::optional<credit_record> traced;
+    if (acc.trace) {
+      traced = credit_record{static_cast<std::uint32_t>(c.first_row + i), p, period,
+                             first ? first[k].share : one, plan_.rules[r].weight, rate, *minor, false,
+                             static_cast<std::uint32_t>(r)};
+      if (p == acc.trace_payee) acc.trace->push_back(*traced);
+    }
+    roll_up(acc, c, i, ps.manager, period, *minor, traced ? &*traced : nullptr);
+  }
+  // Missing FX is reported as an error; the row still counts as credited.
+  return any || reason < 0 ? credited_class : first_reason_class + reason;
+}
+
 void credit_kernel::process(const txn_chunk& c, const currency_book& book, credit_accumulator& acc,
                             kernel_scratch& s) const {
   const std::size_t n = c.rows;
   if (s.period.size() < n) {
     s.period.resize(n);
     s.rule.resize(n);
+    s.cls.resize(n);
     s.sel.resize(n);
+    s.ruled.resize(n);
     s.mask.resize(n);
   }
-  s.sums.assign(book.size(), {});
+  // Columns and buffers as locals: a store through a byte pointer (period,
+  // class) may alias anything, and members would be reloaded after each.
   std::int8_t* per = s.period.data();
-  std::uint16_t* rule = s.rule.data();
+  std::uint8_t* cls = s.cls.data();
   std::uint32_t* sel = s.sel.data();
+  const std::uint8_t* mask = s.mask.data();
   const std::uint32_t* ccy = c.text.back().ids;
-  auto slot_of = [&](std::size_t i) -> std::uint32_t { return ccy ? ccy[i] : 0; };
+  const std::uint32_t* payee_of = c.payee;
+  const std::uint32_t* split = c.split;
+  const std::int64_t* amount = c.amount;
+  const std::int32_t* date = c.date;
 
-  // Periods; rows in the plan year become the first selection.
+  // Periods and each row's tally class until a rule or crediting says
+  // otherwise; rows in the plan year become the first selection. No branch
+  // on the data: which rows pass is as random as the rows.
   std::size_t m = 0;
+  const std::int8_t* period_of_day = calendar_.period_of_day.data();
+  const auto days = static_cast<std::uint32_t>(calendar_.period_of_day.size());
+  const std::int32_t first_day = calendar_.first_day;
   for (std::size_t i = 0; i < n; ++i) {
-    const int p = calendar_.period_index(c.date[i]);
+    // One unsigned compare covers both ends of the year.
+    const auto offset = static_cast<std::uint32_t>(date[i] - first_day);
+    const int p = offset < days ? period_of_day[offset] : -1;
     per[i] = static_cast<std::int8_t>(p);
-    rule[i] = no_rule;
+    cls[i] = static_cast<std::uint8_t>(p >= 0 ? first_reason_class + 1 : first_reason_class + 0);
     sel[m] = static_cast<std::uint32_t>(i);
     m += p >= 0 ? 1 : 0;
   }
-  for (std::size_t i = 0; i < n; ++i) {
-    auto& sums = s.sums[slot_of(i)];
-    sums.add(read_class, c.amount[i]);
-    if (per[i] < 0) sums.add(first_reason_class + 0, c.amount[i]);
-  }
-  // Rules in plan order over what earlier rules left: first match wins.
+  // Rules in plan order over what earlier rules left: first match wins. A
+  // matched row joins the rows to credit with its rule (grouped by rule, in
+  // row order within a rule) and is credited unless crediting says not.
+  std::uint32_t* ruled = s.ruled.data();
+  std::uint16_t* ruled_rule = s.rule.data();
+  std::size_t ruled_count = 0;
   for (std::size_t r = 0; r < rules_.size() && m > 0; ++r) {
     rules_[r].select(c, sel, m, s.mask.data(), s.masks);
     std::size_t rest = 0;
     for (std::size_t j = 0; j < m; ++j) {
       const std::uint32_t i = sel[j];
-      if (s.mask[j]) rule[i] = static_cast<std::uint16_t>(r);
+      // Arithmetic, not a condition: the compiler would branch on `hit`,
+      // which is as random as the rows.
+      const std::size_t hit = mask[j] != 0;
+      cls[i] = static_cast<std::uint8_t>(first_reason_class + 1 - hit * (first_reason_class + 1 - credited_class));
+      ruled[ruled_count] = i;
+      ruled_rule[ruled_count] = static_cast<std::uint16_t>(r);
+      ruled_count += hit;
       sel[rest] = i;
-      rest += s.mask[j] ? 0 : 1;
+      rest += 1 - hit;
     }
     m = rest;
   }
-  for (std::size_t j = 0; j < m; ++j) s.sums[slot_of(sel[j])].add(first_reason_class + 1, c.amount[sel[j]]);
+  if (acc.trace && rules_.size() > 1) {
+    // A trace lists credits in row order.
+    std::vector<std::pair<std::uint32_t, std::uint16_t>> order(ruled_count);
+    for (std::size_t j = 0; j < ruled_count; ++j) order[j] = {ruled[j], ruled_rule[j]};
+    std::sort(order.begin(), order.end());
+    for (std::size_t j = 0; j < ruled_count; ++j) std::tie(ruled[j], ruled_rule[j]) = order[j];
+  }
+  // Credit factors at this chunk's amount scale, by (currency, rule, period).
+  const std::size_t rule_count = rules_.size(), periods = period_count();
+  s.factors.resize(book.size() * rule_count * periods);
+  for (std::uint32_t slot = 0; slot < book.size(); ++slot)
+    for (std::size_t r = 0; r < rule_count; ++r)
+      for (std::size_t p = 0; p < periods; ++p) {
+        const credit_factor& f = book.factor(slot, r, static_cast<int>(p));
+        chunk_factor& out = s.factors[(slot * rule_count + r) * periods + p];
+        out = {f.coefficient, c.amount_scale + f.scale - minor_digits_};
+        // Fewer digits than the minor unit: the power of ten joins the
+        // coefficient (weight 100% in the plan currency: coefficient 1).
+        for (; out.digits < 0 && f.fast; ++out.digits)
+          if (__builtin_mul_overflow(out.coefficient, std::int64_t{10}, &out.coefficient)) break;
+        if (!f.fast || out.digits < 0 || out.digits > 18) out.digits = -1;
+      }
 
-  const decimal one(1);
-  // The payee state and aggregate lane a row a few ahead will touch: random
-  // over payees, they miss L1/L2; fetched early, the misses overlap.
+  // Crediting. The common row (one payee on plan, a factor and product that
+  // fit 64 bits, no trace) is credited here, with everything it reads held
+  // in locals (stores through the uint8_t class column may alias anything,
+  // so members would be reloaded); every other row goes through
+  // credit_row. The payee state and aggregate lane of a row a few ahead are
+  // fetched early: random over payees, they miss L1, and fetched early the
+  // misses overlap.
   constexpr std::size_t ahead = 8;
-  const std::int64_t* lane = lane_sum_ ? acc.sum.data() : lane_count_ ? acc.count.data() : nullptr;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i + ahead < n && per[i + ahead] >= 0) {
-      const std::uint32_t p = c.payee[i + ahead];
-      if (p < payees_.size()) {
-        __builtin_prefetch(&payees_[p]);
-        if (lane) __builtin_prefetch(lane + (p * period_count() + static_cast<std::size_t>(per[i + ahead])) * slots_);
+  std::int64_t* lane = lane_sum_ ? acc.sum.data() : lane_count_ ? acc.count.data() : nullptr;
+  const bool fast_rows = acc.trace == nullptr;
+  // A plan whose aggregates are one unfiltered sum (the usual "credited"
+  // measure) adds to that lane directly.
+  const bool one_sum = lane_sum_ && !lane_count_ && !lane_min_ && !lane_max_ && plain_aggregates_.size() == 1 &&
+                       filtered_aggregates_.empty();
+  const std::size_t one_slot = plain_aggregates_.empty() ? 0 : plain_aggregates_[0];
+  const payee_state* payees = payees_.data();
+  const std::size_t payee_count = payees_.size(), slots = slots_;
+  const chunk_factor* factors = s.factors.data();
+  const rounding_mode mode = mode_;
+  const int rollup_depth = rollup_depth_;
+  std::uint64_t credits = 0;  // given on the one_sum path
+  for (std::size_t j = 0; j < ruled_count; ++j) {
+    if (j + ahead < ruled_count) {
+      const std::uint32_t a = ruled[j + ahead];
+      const std::uint32_t p = payee_of[a];
+      if (p < payee_count) {
+        __builtin_prefetch(payees + p);
+        if (lane) __builtin_prefetch(lane + (p * periods + static_cast<std::size_t>(per[a])) * slots);
       }
     }
-    const std::size_t r = rule[i];
-    if (r == no_rule) continue;
+    const std::uint32_t i = ruled[j];
+    const std::size_t r = ruled_rule[j];
     const int period = per[i];
-    const std::int32_t day = c.date[i];
-    const std::uint32_t slot = slot_of(i);
-    // Recipients: the split rows, or the payee with share 1.
-    const split_share* first = nullptr;
-    std::size_t count = 1;
-    const std::uint32_t group = c.split ? c.split[i] : 0;
-    if (group != 0) {
-      // A pointer, not operator[]: a group may have no recipients (the
-      // streaming run keeps a splits.csv group whose rows all had errors,
-      // reported, so that transactions.csv is still read), and then its
-      // begin is the end of split_shares_.
-      first = split_shares_.data() + split_begin_[group - 1];
-      count = split_begin_[group] - split_begin_[group - 1];
-    }
-    int reason = -1;  // of the first recipient not credited, when none is
-    bool any = false;
-    const credit_factor& f = book.factor(slot, r, period);
-    for (std::size_t k = 0; k < count; ++k) {
-      const std::uint32_t p = first ? first[k].payee : c.payee[i];
-      const payee_state& ps = payees_[p];
-      if (!ps.on_plan) {
-        if (reason < 0) reason = 2;
+    if (fast_rows && (split == nullptr || split[i] == 0)) {
+      const std::uint32_t p = payee_of[i];
+      const payee_state& ps = payees[p];
+      const std::uint32_t slot = ccy ? ccy[i] : 0;
+      const chunk_factor& f = factors[(slot * rule_count + r) * periods + static_cast<std::size_t>(period)];
+      const std::int32_t day = date[i];
+      std::int64_t v;
+      if (f.digits >= 0 && ps.on_plan && day >= ps.hire && day <= ps.end &&
+          !__builtin_mul_overflow(amount[i], f.coefficient, &v) && v != INT64_MIN) {
+        const std::int64_t minor = round_small(v, f.digits, mode);
+        const std::size_t cell = (p * periods + static_cast<std::size_t>(period)) * slots + one_slot;
+        std::int64_t total;
+        if (one_sum && !__builtin_add_overflow(lane[cell], minor, &total)) {
+          lane[cell] = total;
+          ++credits;
+        } else {
+          give(acc, c, i, p, period, minor, false);
+        }
+        if (rollup_depth > 0) roll_up(acc, c, i, ps.manager, period, minor, nullptr);
         continue;
-      }
-      if (day < ps.hire || day > ps.end) {
-        if (reason < 0) reason = 3;
-        continue;
-      }
-      if (!any && f.missing) {
-        // The rate is needed only once the transaction is credited.
-        auto key = std::pair{book.code(slot), period};
-        auto [it, fresh] = acc.missing_fx.try_emplace(std::move(key), c.line[i]);
-        if (!fresh) it->second = std::min(it->second, c.line[i]);
-        break;
-      }
-      any = true;
-      const auto& rate = *book.rate(slot, period);
-      auto minor = credit_minor(c, i, f, r, first ? &first[k] : nullptr, rate);
-      if (!minor) {
-        acc.errors.emplace_back(c.line[i], "credit amount out of range");
-        continue;
-      }
-      give(acc, c, i, p, period, *minor, false);
-      const auto row = static_cast<std::uint32_t>(c.first_row + i);
-      const decimal& share = first ? first[k].share : one;
-      if (acc.trace && p == acc.trace_payee)
-        acc.trace->push_back({row, p, period, share, plan_.rules[r].weight, rate, *minor, false,
-                              static_cast<std::uint32_t>(r)});
-      // Overlay credit, in full, up the manager chain.
-      auto mgr = ps.manager;
-      for (int level = 0; level < rollup_depth_ && mgr != no_payee; ++level, mgr = payees_[mgr].manager) {
-        const payee_state& ms = payees_[mgr];
-        if (!ms.on_plan || day < ms.hire || day > ms.end) continue;
-        give(acc, c, i, mgr, period, *minor, true);
-        if (acc.trace && mgr == acc.trace_payee)
-          acc.trace->push_back({row, mgr, period, share, plan_.rules[r].weight, rate, *minor, true,
-                                static_cast<std::uint32_t>(r)});
       }
     }
-    // Missing FX is reported as an error; the row still counts as credited.
-    const int cls = any || reason < 0 ? credited_class : first_reason_class + reason;
-    s.sums[slot].add(cls, c.amount[i]);
+    cls[i] = static_cast<std::uint8_t>(credit_row(c, i, r, period, book, acc));
+  }
+  acc.credits += credits;
+
+  // The chunk's tallies by currency and class, in four interleaved copies
+  // so that consecutive rows of one currency do not wait on each other's
+  // stores. Amounts are summed as 32-bit halves in int64: exact for up to
+  // 2^31 rows (a chunk is a few thousand rows, or one block of a streamed
+  // file).
+  constexpr std::size_t copies = 4;
+  const std::size_t per_copy = book.size() * class_count;
+  s.tallies.assign(copies * per_copy, {});
+  chunk_tally* t = s.tallies.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t slot = ccy ? ccy[i] : 0;
+    chunk_tally& cell = t[(i % copies) * per_copy + slot * class_count + cls[i]];
+    const std::int64_t a = amount[i];
+    cell.low += static_cast<std::int64_t>(static_cast<std::uint32_t>(a));
+    cell.high += a >> 32;  // arithmetic: a = high * 2^32 + low
+    ++cell.rows;
   }
 
-  // Fold the chunk's tallies in at a common scale.
+  // Fold the chunk's tallies in at a common scale; every row is read.
   if (acc.slot_sums.size() < book.size()) acc.slot_sums.resize(book.size());
   auto upscale = [](int128& v, int by) {
     for (int i = 0; i < by; ++i) v *= 10;
@@ -428,12 +555,20 @@ void credit_kernel::process(const txn_chunk& c, const currency_book& book, credi
       for (auto& v : sums.sum) upscale(v, c.amount_scale - acc.sum_scale);
     acc.sum_scale = c.amount_scale;
   }
-  for (std::size_t slot = 0; slot < s.sums.size(); ++slot)
-    for (int k = 0; k < class_count; ++k) {
-      int128 v = s.sums[slot].sum[k];
+  for (std::size_t slot = 0; slot < book.size(); ++slot)
+    for (int k = credited_class; k < class_count; ++k) {  // a row's class is never read_class
+      int128 v = 0;
+      std::uint64_t rows = 0;
+      for (std::size_t copy = 0; copy < copies; ++copy) {
+        const chunk_tally& cell = t[copy * per_copy + slot * class_count + static_cast<std::size_t>(k)];
+        v += static_cast<int128>(cell.high) * (int128{1} << 32) + cell.low;
+        rows += cell.rows;
+      }
       upscale(v, acc.sum_scale - c.amount_scale);
       acc.slot_sums[slot].sum[k] += v;
-      acc.slot_sums[slot].rows[k] += s.sums[slot].rows[k];
+      acc.slot_sums[slot].rows[k] += rows;
+      acc.slot_sums[slot].sum[read_class] += v;
+      acc.slot_sums[slot].rows[read_class] += rows;
     }
 }
 

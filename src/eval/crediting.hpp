@@ -107,6 +107,14 @@ struct credit_factor {
 
 class credit_kernel;
 
+// A payee as crediting reads it: who may be credited, on which days, and
+// whose manager takes the roll-up.
+struct crediting_payee {
+  std::int32_t hire, end;
+  std::uint32_t manager;
+  std::uint8_t on_plan;
+};
+
 // The currencies one thread has met, as dense slots (0 is the plan currency,
 // written as an empty cell or no column): truth words for currency tests and
 // the credit factors per rule and period. Streaming threads each keep their
@@ -168,14 +176,32 @@ struct credit_accumulator {
   std::vector<credit_record>* trace = nullptr;
 };
 
+// Rows and amount of one tally class and currency in one chunk, the amounts
+// summed as int64 halves (see credit_kernel::process).
+struct chunk_tally {
+  std::int64_t low = 0, high = 0;
+  std::uint64_t rows = 0;
+};
+
+// A credit factor prepared for one chunk's amount scale: when `digits` is
+// 0..18, the credit is amount x coefficient rounded at that many digits by a
+// multiply and a shift; -1 sends the row to credit_minor's general path.
+struct chunk_factor {
+  std::int64_t coefficient = 0;
+  int digits = -1;
+};
+
 // Reused buffers of one thread.
 struct kernel_scratch {
   std::vector<std::int8_t> period;
-  std::vector<std::uint16_t> rule;
+  std::vector<std::uint8_t> cls;     // tally class of each row
   std::vector<std::uint32_t> sel;
+  std::vector<std::uint32_t> ruled;  // rows a credit rule matched, by rule
+  std::vector<std::uint16_t> rule;   // the rule of each row of `ruled`
   std::vector<std::uint8_t> mask;
   std::vector<std::vector<std::uint8_t>> masks;
-  std::vector<currency_tally> sums;
+  std::vector<chunk_factor> factors;  // by (currency slot, rule, period)
+  std::vector<chunk_tally> tallies;   // by (lane, currency slot, class)
 };
 
 // The plan bound to the payees and FX rates of a data set; read-only while
@@ -205,11 +231,7 @@ class credit_kernel {
 
  private:
   friend class currency_book;
-  struct payee_state {
-    std::int32_t hire, end;
-    std::uint32_t manager;
-    std::uint8_t on_plan;
-  };
+  using payee_state = crediting_payee;
   struct split_share {
     std::uint32_t payee;
     decimal share;
@@ -221,6 +243,14 @@ class credit_kernel {
   };
   void give(credit_accumulator& acc, const txn_chunk& c, std::size_t row, std::uint32_t payee, int period,
             std::int64_t minor, bool rollup) const;
+  // The credit, in full, to the on-plan managers up the chain from `manager`;
+  // `traced` (when tracing) is the record to append for the traced payee.
+  void roll_up(credit_accumulator& acc, const txn_chunk& c, std::size_t row, std::uint32_t manager,
+               int period, std::int64_t minor, const credit_record* traced) const;
+  // One row a rule matched, through the general path (splits, wide factors,
+  // payees not credited, traces); returns its tally class.
+  int credit_row(const txn_chunk& c, std::size_t row, std::size_t rule, int period, const currency_book& book,
+                 credit_accumulator& acc) const;
   std::optional<std::int64_t> credit_minor(const txn_chunk& c, std::size_t row, const credit_factor& f,
                                            std::size_t rule, const split_share* share, const decimal& rate) const;
 
