@@ -205,7 +205,10 @@ std::optional<icm::run_result> streamed_as_in_memory(const icm::plan& plan, cons
     icm::diagnostics diags;
     auto r = icm::run_files(plan, d.string(), diags, o);
     EXPECT_TRUE(r) << (diags.size() ? diags.begin()->headline() : "");
-    if (r) EXPECT_TRUE(same(output_bytes(*r), output_bytes(*expected))) << "threads " << o.threads << ", block_bytes " << o.block_bytes;
+    if (r) {
+      EXPECT_TRUE(same(output_bytes(*r), output_bytes(*expected)))
+          << "threads " << o.threads << ", block_bytes " << o.block_bytes;
+    }
   }
   return expected;
 }
