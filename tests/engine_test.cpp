@@ -94,6 +94,16 @@ data_dir one_quarter(const std::vector<std::string>& credited, const std::string
   return d;
 }
 
+// Parses the plan and reads the data set of `d`; either failing is reported
+// and leaves its optional empty.
+void load(const std::string& plan_text, const data_dir& d, std::optional<icm::plan>& plan,
+          std::optional<icm::dataset>& data) {
+  icm::diagnostics diags;
+  plan = icm::plan::parse(plan_text, "test.icm", diags);
+  if (plan) data = icm::read_dataset(d.path(), diags);
+  EXPECT_TRUE(plan && data) << icm::render(diags);
+}
+
 }  // namespace
 
 TEST(SpecExamples, Example1MarginalTiers) {
@@ -312,11 +322,11 @@ TEST(Engine, WholeUnitAmountsAreCreditedToTheCent) {
       "credit 0.5 where product == \"hw\"\ncredit 1\n"
       "measure credited = sum(credit)\nmeasure smallest = min(credit)\nmeasure biggest = max(credit)\n"
       "component c { pay credited * 1% }\n";
+  std::optional<icm::plan> plan;
+  std::optional<icm::dataset> data;
+  load(plan_text, d, plan, data);
+  ASSERT_TRUE(plan && data);
   icm::diagnostics diags;
-  auto plan = icm::plan::parse(plan_text, "test.icm", diags);
-  ASSERT_TRUE(plan) << icm::render(diags);
-  auto data = icm::read_dataset(d.path(), diags);
-  ASSERT_TRUE(data) << icm::render(diags);
   for (bool streamed : {false, true}) {
     auto r = streamed ? icm::run_files(*plan, d.path(), diags) : icm::run(*plan, *data, diags);
     ASSERT_TRUE(r) << icm::render(diags);
@@ -344,11 +354,11 @@ TEST(Engine, SumsBeyondInt64StayExact) {
       "measure credited = sum(credit)\nmeasure deals = count(credit)\n"
       "measure biggest = max(credit)\nmeasure smallest = min(credit)\n"
       "component c { pay credited * 1% }\n";
+  std::optional<icm::plan> plan;
+  std::optional<icm::dataset> data;
+  load(plan_text, d, plan, data);
+  ASSERT_TRUE(plan && data);
   icm::diagnostics diags;
-  auto plan = icm::plan::parse(plan_text, "test.icm", diags);
-  ASSERT_TRUE(plan) << icm::render(diags);
-  auto data = icm::read_dataset(d.path(), diags);
-  ASSERT_TRUE(data) << icm::render(diags);
   for (unsigned threads : {1u, 2u}) {
     for (bool streamed : {false, true}) {
       auto r = streamed ? icm::run_files(*plan, d.path(), diags, {threads}) : icm::run(*plan, *data, diags, {threads});
