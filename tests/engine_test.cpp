@@ -94,14 +94,31 @@ data_dir one_quarter(const std::vector<std::string>& credited, const std::string
   return d;
 }
 
-// Parses the plan and reads the data set of `d`; either failing is reported
-// and leaves its optional empty.
-void load(const std::string& plan_text, const data_dir& d, std::optional<icm::plan>& plan,
-          std::optional<icm::dataset>& data) {
+// The plan run over the data set of `d` in memory and streamed, with each
+// thread count; a failure is reported and leaves the list short.
+std::vector<icm::run_result> both_paths(const std::string& plan_text, const data_dir& d,
+                                        std::initializer_list<unsigned> threads = {1u}) {
+  std::vector<icm::run_result> runs;
   icm::diagnostics diags;
-  plan = icm::plan::parse(plan_text, "test.icm", diags);
-  if (plan) data = icm::read_dataset(d.path(), diags);
-  EXPECT_TRUE(plan && data) << icm::render(diags);
+  auto plan = icm::plan::parse(plan_text, "test.icm", diags);
+  auto data = plan ? icm::read_dataset(d.path(), diags) : std::nullopt;
+  for (unsigned t : threads)
+    for (bool streamed : {false, true}) {
+      auto r = !data ? std::nullopt
+               : streamed ? icm::run_files(*plan, d.path(), diags, {t})
+                          : icm::run(*plan, *data, diags, {t});
+      if (r) runs.push_back(std::move(*r));
+    }
+  EXPECT_EQ(runs.size(), 2 * threads.size()) << icm::render(diags);
+  return runs;
+}
+
+// "payee measure" -> value of every period measure of a run.
+std::map<std::string, std::string> period_measures(const icm::run_result& r) {
+  std::map<std::string, std::string> m;
+  for (const auto& v : r.measures)
+    if (v.scope == "period") m[v.payee_id + " " + v.name] = v.value;
+  return m;
 }
 
 }  // namespace
@@ -322,23 +339,14 @@ TEST(Engine, WholeUnitAmountsAreCreditedToTheCent) {
       "credit 0.5 where product == \"hw\"\ncredit 1\n"
       "measure credited = sum(credit)\nmeasure smallest = min(credit)\nmeasure biggest = max(credit)\n"
       "component c { pay credited * 1% }\n";
-  std::optional<icm::plan> plan;
-  std::optional<icm::dataset> data;
-  load(plan_text, d, plan, data);
-  ASSERT_TRUE(plan && data);
-  icm::diagnostics diags;
-  for (bool streamed : {false, true}) {
-    auto r = streamed ? icm::run_files(*plan, d.path(), diags) : icm::run(*plan, *data, diags);
-    ASSERT_TRUE(r) << icm::render(diags);
-    std::map<std::string, std::string> m;
-    for (const auto& v : r->measures)
-      if (v.scope == "period") m[v.name] = v.value;
+  for (const auto& r : both_paths(plan_text, d)) {
+    auto m = period_measures(r);
     // 500.50 + 3.00 - 3.50 + 7.50 (5 x 1.5) + 6.75 (9 x 0.5 x 1.5)
-    EXPECT_EQ(m["credited"], "514.25") << streamed;
-    EXPECT_EQ(m["smallest"], "-3.50") << streamed;
-    EXPECT_EQ(m["biggest"], "500.50") << streamed;
-    EXPECT_EQ(r->totals.read.amount.at("USD"), icm::decimal::parse_or_throw("997")) << streamed;
-    EXPECT_EQ(r->totals.read.amount.at("EUR"), icm::decimal::parse_or_throw("14")) << streamed;
+    EXPECT_EQ(m["1 credited"], "514.25");
+    EXPECT_EQ(m["1 smallest"], "-3.50");
+    EXPECT_EQ(m["1 biggest"], "500.50");
+    EXPECT_EQ(r.totals.read.amount.at("USD"), icm::decimal::parse_or_throw("997"));
+    EXPECT_EQ(r.totals.read.amount.at("EUR"), icm::decimal::parse_or_throw("14"));
   }
 }
 
@@ -354,34 +362,23 @@ TEST(Engine, SumsBeyondInt64StayExact) {
       "measure credited = sum(credit)\nmeasure deals = count(credit)\n"
       "measure biggest = max(credit)\nmeasure smallest = min(credit)\n"
       "component c { pay credited * 1% }\n";
-  std::optional<icm::plan> plan;
-  std::optional<icm::dataset> data;
-  load(plan_text, d, plan, data);
-  ASSERT_TRUE(plan && data);
-  icm::diagnostics diags;
-  for (unsigned threads : {1u, 2u}) {
-    for (bool streamed : {false, true}) {
-      auto r = streamed ? icm::run_files(*plan, d.path(), diags, {threads}) : icm::run(*plan, *data, diags, {threads});
-      ASSERT_TRUE(r) << icm::render(diags);
-      std::map<std::string, std::string> m;
-      for (const auto& v : r->measures)
-        if (v.scope == "period") m[v.payee_id + " " + v.name] = v.value;
-      // 3 x 4e18 minor units: past INT64_MAX (9.2e18).
-      EXPECT_EQ(m["1 credited"], "120000000000000000.01");
-      EXPECT_EQ(m["1 deals"], "3");
-      EXPECT_EQ(m["1 biggest"], "40000000000000000.01");
-      EXPECT_EQ(m["1 smallest"], "40000000000000000.00");
-      EXPECT_EQ(m["2 credited"], "4.99");
-      EXPECT_EQ(m["2 smallest"], "-0.01");
-      std::string paid;
-      for (const auto& l : r->payouts)
-        if (l.payee_id == "1" && l.component == "c") paid = l.amount.to_string();
-      EXPECT_EQ(paid, "1200000000000000.00");
-      // Control totals add the same amounts (past 2^32 minor units, and
-      // negative) exactly.
-      EXPECT_EQ(r->totals.read.count, 5u);
-      EXPECT_EQ(r->totals.read.amount.at("USD"), icm::decimal::parse_or_throw("120000000000000005.00"));
-      EXPECT_EQ(r->totals.credited.amount.at("USD"), icm::decimal::parse_or_throw("120000000000000005.00"));
-    }
+  for (const auto& r : both_paths(plan_text, d, {1u, 2u})) {
+    auto m = period_measures(r);
+    // 3 x 4e18 minor units: past INT64_MAX (9.2e18).
+    EXPECT_EQ(m["1 credited"], "120000000000000000.01");
+    EXPECT_EQ(m["1 deals"], "3");
+    EXPECT_EQ(m["1 biggest"], "40000000000000000.01");
+    EXPECT_EQ(m["1 smallest"], "40000000000000000.00");
+    EXPECT_EQ(m["2 credited"], "4.99");
+    EXPECT_EQ(m["2 smallest"], "-0.01");
+    std::string paid;
+    for (const auto& l : r.payouts)
+      if (l.payee_id == "1" && l.component == "c") paid = l.amount.to_string();
+    EXPECT_EQ(paid, "1200000000000000.00");
+    // Control totals add the same amounts (past 2^32 minor units, and
+    // negative) exactly.
+    EXPECT_EQ(r.totals.read.count, 5u);
+    EXPECT_EQ(r.totals.read.amount.at("USD"), icm::decimal::parse_or_throw("120000000000000005.00"));
+    EXPECT_EQ(r.totals.credited.amount.at("USD"), icm::decimal::parse_or_throw("120000000000000005.00"));
   }
 }
