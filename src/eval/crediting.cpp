@@ -24,7 +24,6 @@ namespace {
 
 constexpr const char* reason_names[] = {"outside_plan_year", "no_credit_rule", "payee_not_on_plan",
                                         "outside_employment"};
-constexpr std::uint16_t no_rule = 0xffff;
 
 // Division of a magnitude below 2^63 by 10^k (1 <= k <= 18) as a multiply
 // and a shift (Granlund-Montgomery: m = ceil(2^(63+l) / d), l = ceil(log2 d);

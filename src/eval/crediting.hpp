@@ -151,10 +151,6 @@ inline constexpr int class_count = first_reason_class + reason_count;
 struct currency_tally {
   std::array<int128, class_count> sum{};
   std::array<std::uint64_t, class_count> rows{};
-  void add(int cls, std::int64_t amount) {
-    sum[cls] += amount;
-    ++rows[cls];
-  }
 };
 
 // What one thread has folded in so far.
