@@ -246,7 +246,7 @@ credit_accumulator credit_kernel::make_accumulator(const currency_book& book) co
   return acc;
 }
 
-__attribute__((always_inline)) inline void credit_kernel::give(credit_accumulator& acc, const txn_chunk& c, std::size_t row, std::uint32_t payee,
+void credit_kernel::give(credit_accumulator& acc, const txn_chunk& c, std::size_t row, std::uint32_t payee,
                          int period, std::int64_t minor, bool rollup) const {
   ++acc.credits;
   const std::size_t base = (payee * period_count() + static_cast<std::size_t>(period)) * slots_;

@@ -107,14 +107,6 @@ struct credit_factor {
 
 class credit_kernel;
 
-// A payee as crediting reads it: who may be credited, on which days, and
-// whose manager takes the roll-up.
-struct crediting_payee {
-  std::int32_t hire, end;
-  std::uint32_t manager;
-  std::uint8_t on_plan;
-};
-
 // The currencies one thread has met, as dense slots (0 is the plan currency,
 // written as an empty cell or no column): truth words for currency tests and
 // the credit factors per rule and period. Streaming threads each keep their
@@ -227,7 +219,11 @@ class credit_kernel {
 
  private:
   friend class currency_book;
-  using payee_state = crediting_payee;
+  struct payee_state {
+    std::int32_t hire, end;
+    std::uint32_t manager;
+    std::uint8_t on_plan;
+  };
   struct split_share {
     std::uint32_t payee;
     decimal share;

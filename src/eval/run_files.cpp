@@ -829,11 +829,12 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
       book.if_known.emplace_back();
       book.index.insert(h, g);
     }
-    if (!payee || !share) {
+    // A row in error stays in its group, unusable, and spoils the group's sum.
+    const auto keep_unusable = [&] {
       bad_group[g] = 1;
       book.rows[g].push_back({0, decimal(), line, id.column, id.length, sf.column, false});
-      return;
-    }
+    };
+    if (!payee || !share) return keep_unusable();
     for (const auto& r : book.rows[g])
       if (r.usable && r.payee == *payee) {
         book.if_known[g].push_back(
@@ -841,9 +842,7 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
              fmt::format("second split row for txn_id {} and payee_id {} (first on line {}); one row per payee per "
                          "transaction",
                          shown(id.text), shown(pf.text), r.line)});
-        bad_group[g] = 1;
-        book.rows[g].push_back({0, decimal(), line, id.column, id.length, sf.column, false});
-        return;
+        return keep_unusable();
       }
     book.rows[g].push_back({*payee, *share, line, id.column, id.length, sf.column, true});
   };
