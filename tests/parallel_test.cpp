@@ -468,6 +468,58 @@ TEST_F(fixture, numeric_payee_ids_are_read_exactly) {
   fs::remove_all(d);
 }
 
+// The stream reads an amount of up to 8 characters (and a sign) as one word
+// and hands anything else to the shared parser: both give read_dataset's
+// numbers and errors, in any column position (the last field included, where
+// the word load reads past the record).
+TEST_F(fixture, amounts_of_every_shape_are_read_as_read_dataset_reads_them) {
+  const fs::path d = two_payee_set("amounts");
+  auto plan = fixture_plan("marginal");
+  const std::vector<std::string> good = {"0.5",      "-0.00",     "00012.30",  "12345678",     "1234567.8",
+                                         "-1234567.8", "99999999", "-99999999", "0",            "7.25",
+                                         "-7",       "0.0000001", "1.5",       "123456789.12", "10.00"};
+  std::string first = "txn_id,date,payee_id,amount,product\n";
+  std::string last = "txn_id,date,payee_id,product,amount\n";
+  int n = 0;
+  for (const auto& a : good) {
+    ++n;
+    first += fmt::format("a{},2026-02-01,1,{},saas\n", n, a);
+    last += fmt::format("a{},2026-02-01,1,saas,{}\n", n, a);
+  }
+  for (const std::string& t : {first, last}) {
+    write(d / "transactions.csv", t);
+    auto expected = streamed_as_in_memory(*plan, d, {{.threads = 1}, {.threads = 2, .block_bytes = 6}});
+    ASSERT_TRUE(expected);
+    EXPECT_EQ(expected->totals.read.count, good.size());
+    // 12345678 + 123456789.12 + 0.5 + 12.30 + 7.25 - 7 + 1.5 + 10.00 + 0.0000001
+    // (the other pairs cancel).
+    EXPECT_EQ(expected->totals.read.amount.at("USD").to_string(), "135802491.6700001");
+  }
+  const std::vector<std::string> bad = {".5", "5.",  "1.2.3", "1/5", "-",   "+5",   "1e5", "12-3", "--1",
+                                        "-.5", "1..2", "0x10",  " 5",  "5 ",  "5.0 ", ":1",  "1:",   "-1234567.",
+                                        "123456789012345678901", "1.0000000000000000001"};
+  for (bool at_end : {false, true}) {
+    std::string t = at_end ? "txn_id,date,payee_id,product,amount\n" : "txn_id,date,payee_id,amount,product\n";
+    n = 0;
+    for (const auto& a : bad)
+      t += at_end ? fmt::format("b{},2026-02-01,1,saas,{}\n", ++n, a) : fmt::format("b{},2026-02-01,1,{},saas\n", ++n, a);
+    write(d / "transactions.csv", t);
+    icm::diagnostics whole;
+    (void)icm::read_dataset(d.string(), whole);
+    std::vector<std::string> want;
+    for (const auto& x : whole) want.push_back(x.headline());
+    ASSERT_EQ(want.size(), bad.size()) << headlines(whole);
+    for (const icm::run_options& o : {icm::run_options{.threads = 1}, icm::run_options{.threads = 2, .block_bytes = 5}}) {
+      icm::diagnostics diags;
+      EXPECT_FALSE(icm::run_files(*plan, d.string(), diags, o));
+      std::vector<std::string> got;
+      for (const auto& x : diags) got.push_back(x.headline());
+      EXPECT_EQ(got, want);
+    }
+  }
+  fs::remove_all(d);
+}
+
 // splits.csv goes through the stream's record splitter too: malformed rows
 // give read_dataset's errors at read_dataset's places (stream_errors
 // compares them, also with blocks of a few bytes).

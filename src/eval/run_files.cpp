@@ -261,6 +261,61 @@ inline std::uint32_t block_number(const char* p, std::size_t n) {
   return static_cast<std::uint32_t>(v);
 }
 
+// A three-letter currency code as one word (the key of a worker's
+// currency slots).
+inline std::uint32_t currency_word(std::string_view code) {
+  return static_cast<std::uint32_t>(static_cast<unsigned char>(code[0])) |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(code[1])) << 8 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(code[2])) << 16;
+}
+
+// detail::parse_amount for the common amount of the block being read (8
+// readable bytes past any field, see block_number): an optional '-', then
+// at most 8 characters, digits with at most one '.' between digits, checked
+// and converted as one word. false sends the text to parse_amount, the
+// reference (which also explains what is wrong); where this one returns
+// true, parse_amount gives the same coefficient and scale.
+inline bool block_amount(const char* p, std::size_t n, std::int64_t& coefficient, int& scale) {
+  const bool negative = n != 0 && p[0] == '-';
+  if (negative) {
+    ++p;
+    --n;
+  }
+  if (n - 1 >= 8) return false;  // empty, or longer than a word
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  // The n characters to the top bytes, the first (most significant) lowest;
+  // zero bytes (leading zero digits) come in below.
+  unsigned drop = static_cast<unsigned>(8 - n) * 8;
+  w <<= drop;
+  constexpr std::uint64_t low7 = 0x7F7F7F7F7F7F7F7Full, highs8 = 0x8080808080808080ull;
+  const std::uint64_t x = w ^ 0x2E2E2E2E2E2E2E2Eull;  // zero where '.'
+  const std::uint64_t dots = ~(((x & low7) + low7) | x) & highs8 & (~std::uint64_t{0} << drop);
+  int fraction = 0;
+  if (dots != 0) {
+    const unsigned at = static_cast<unsigned>(__builtin_ctzll(dots)) & ~7u;  // bit offset of the dot byte
+    // Digits on both sides: not the first character, not the last.
+    if ((dots & (dots - 1)) != 0 || at == drop || at == 56) return false;
+    fraction = static_cast<int>((56 - at) / 8);
+    // Close the gap: the characters before the dot move up one byte.
+    const std::uint64_t below = (std::uint64_t{1} << at) - 1;
+    w = (w & ~below & ~(std::uint64_t{0xFF} << at)) | ((w & below) << 8);
+    drop += 8;
+  }
+  const std::uint64_t digits_mask = drop >= 64 ? 0 : ~std::uint64_t{0} << drop;
+  constexpr std::uint64_t highs = 0xF0F0F0F0F0F0F0F0ull, zeros = 0x3030303030303030ull;
+  if ((w & highs & digits_mask) != (zeros & digits_mask) ||
+      ((w + 0x0606060606060606ull) & highs & digits_mask) != (zeros & digits_mask))
+    return false;
+  std::uint64_t v = w & 0x0F0F0F0F0F0F0F0Full;
+  v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFull;
+  v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFull;
+  v = (v * 10000 + (v >> 32)) & 0x00000000FFFFFFFFull;
+  coefficient = negative ? -static_cast<std::int64_t>(v) : static_cast<std::int64_t>(v);
+  scale = fraction;
+  return true;
+}
+
 using detail::shown;
 
 // One split row, kept until its txn_id is met. Every row is kept, also one
@@ -569,27 +624,28 @@ inline std::uint32_t separators16(const char* p) {
 
 // The common record, read fast: no quote, no carriage return but one before
 // the line feed, exactly `expected` fields, none longer than `max_field`.
-// Fills `fields` (already `expected` long) and returns the offset of the
-// byte after the record's line feed (or block.size() at the end of the file),
-// or 0 when the record at `pos` is anything else (blank, quoted, malformed):
-// the general path reads it then, with its errors.
-inline std::size_t plain_record(std::string_view block, std::size_t pos, std::uint32_t line, std::uint32_t expected,
-                                std::size_t max_field, std::vector<csv::field>& fields) {
+// Writes where its fields start into `at` (expected + 1 offsets in the
+// block; field k is [at[k], at[k + 1] - 1), the last entry one past the
+// content's end) and returns the offset of the byte after the record's line
+// feed (or block.size() at the end of the file), or 0 when the record at
+// `pos` is anything else (blank, quoted, malformed): the general path reads
+// it then, with its errors. Offsets, not csv::field: a field's line, column
+// and length are wanted only for an error.
+inline std::size_t plain_record(std::string_view block, std::size_t pos, std::uint32_t expected, std::size_t max_field,
+                                std::size_t* at) {
   const char* const b = block.data();
   const std::size_t n = block.size();
   std::uint32_t k = 0;
   std::size_t field_start = pos, content_end = 0, next = 0;
+  at[0] = pos;
   // One separator: a comma closes field k; the line feed (after an optional
   // carriage return) ends the record.
   const auto step = [&](std::size_t j) -> int {  // 1 go on, 0 record ends, -1 not plain
     const char c = b[j];
     if (c == ',') {
       if (k + 1 >= expected || j - field_start > max_field) return -1;
-      fields[k] = {std::string_view(b + field_start, j - field_start), line,
-                   static_cast<std::uint32_t>(field_start - pos + 1),
-                   static_cast<std::uint32_t>(std::max<std::size_t>(j - field_start, 1)), false};
-      ++k;
       field_start = j + 1;
+      at[++k] = field_start;
       return 1;
     }
     if (c == '\n') {
@@ -617,26 +673,46 @@ inline std::size_t plain_record(std::string_view block, std::size_t pos, std::ui
     next = n;
   }
   if (content_end == pos || k + 1 != expected || content_end - field_start > max_field) return 0;
-  fields[k] = {std::string_view(b + field_start, content_end - field_start), line,
-               static_cast<std::uint32_t>(field_start - pos + 1),
-               static_cast<std::uint32_t>(std::max<std::size_t>(content_end - field_start, 1)), false};
+  at[expected] = content_end + 1;
   return next;
+}
+
+// The csv::fields of a record plain_record read (as the strict reader would
+// give them), for the code that reports its errors.
+inline void plain_fields(std::string_view block, std::size_t pos, const std::size_t* at, std::uint32_t line,
+                         std::uint32_t expected, std::vector<csv::field>& fields) {
+  fields.resize(expected);
+  for (std::uint32_t k = 0; k < expected; ++k) {
+    const std::size_t length = at[k + 1] - 1 - at[k];
+    fields[k] = {block.substr(at[k], length), line, static_cast<std::uint32_t>(at[k] - pos + 1),
+                 static_cast<std::uint32_t>(std::max<std::size_t>(length, 1)), false};
+  }
 }
 
 // Calls on_record(fields, line) for each record of a block of whole records;
 // lines without quotes are split on commas directly, the rest go through the
 // strict CSV reader. CSV errors go to on_error. Returns the line of a fatal
 // CSV error (the rest of the file cannot be read), or 0.
-template <typename OnRecord, typename OnError>
+//
+// A plain record goes first to on_plain(at, pos, line) when one is given
+// (not nullptr): the hot path, with the field offsets of plain_record. It
+// returns false to have the record's fields made and given to on_record,
+// which then finds and reports what is wrong with it.
+template <typename OnPlain, typename OnRecord, typename OnError>
 std::uint32_t split_records(std::string_view block, std::uint32_t first_line, std::uint32_t expected,
-                   std::size_t max_field, std::vector<csv::field>& fields, csv::record& rec, OnRecord&& on_record,
-                   OnError&& on_error) {
+                            std::size_t max_field, std::vector<csv::field>& fields, csv::record& rec,
+                            OnPlain&& on_plain, OnRecord&& on_record, OnError&& on_error) {
   std::size_t pos = 0;
   std::uint32_t line = first_line;
+  std::vector<std::size_t> at(expected + std::size_t{1});
   while (pos < block.size()) {
-    fields.resize(expected);
-    if (const std::size_t next = plain_record(block, pos, line, expected, max_field, fields)) {
-      on_record(fields, line);
+    if (const std::size_t next = plain_record(block, pos, expected, max_field, at.data())) {
+      bool done = false;
+      if constexpr (!std::is_null_pointer_v<std::remove_cvref_t<OnPlain>>) done = on_plain(at.data(), pos, line);
+      if (!done) {
+        plain_fields(block, pos, at.data(), line, expected, fields);
+        on_record(fields, line);
+      }
       pos = next;
       ++line;
       continue;
@@ -847,7 +923,7 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
     book.rows[g].push_back({*payee, *share, line, id.column, id.length, sf.column, true});
   };
   split_records(text.substr(header_bytes), header_lines + 1, static_cast<std::uint32_t>(header.size()),
-                options.max_field_length, fields, rec, on_record, on_error);
+                options.max_field_length, fields, rec, nullptr, on_record, on_error);
   book.build_filter();
 }
 
@@ -870,19 +946,20 @@ struct amount_scales {
   std::array<std::uint64_t, detail::max_amount_fraction_digits + 1> biggest{};
   std::array<std::uint32_t, detail::max_amount_fraction_digits + 1> biggest_line{};
 
-  void add(std::int64_t coefficient, int scale, const csv::field& f) {
+  // An amount at (line, column, length) of the file.
+  void add(std::int64_t coefficient, int scale, std::uint32_t line, std::uint32_t column, std::uint32_t length) {
     const auto k = static_cast<std::size_t>(scale);
     const std::uint64_t magnitude =
         coefficient < 0 ? 0 - static_cast<std::uint64_t>(coefficient) : static_cast<std::uint64_t>(coefficient);
-    if (magnitude > biggest[k] || (magnitude == biggest[k] && magnitude != 0 && f.line < biggest_line[k])) {
+    if (magnitude > biggest[k] || (magnitude == biggest[k] && magnitude != 0 && line < biggest_line[k])) {
       biggest[k] = magnitude;
-      biggest_line[k] = f.line;
+      biggest_line[k] = line;
     }
-    if (scale > largest || (scale == largest && f.line < largest_line)) {
+    if (scale > largest || (scale == largest && line < largest_line)) {
       largest = scale;
-      largest_line = f.line;
-      largest_column = f.column;
-      largest_length = f.length;
+      largest_line = line;
+      largest_column = column;
+      largest_length = length;
     }
   }
   void merge(const amount_scales& o) {
@@ -1155,6 +1232,74 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
       auto error = [&](std::uint32_t line, std::uint32_t column, std::uint32_t length, std::string message) {
         w.errors.push_back({line, diagnostic{severity::error, {tx_path, line, column, length}, {}, {}, std::move(message)}});
       };
+      // A good row into the chunk columns (its txn_id is the last of w.ids);
+      // text_of(c) is the text of column c.
+      auto keep = [&](std::int32_t day, std::uint32_t payee, std::uint32_t slot, std::uint32_t group,
+                      std::int64_t coefficient, int amount_scale, std::uint32_t line, std::uint32_t amount_column,
+                      std::uint32_t amount_length, auto&& text_of) {
+        if (rows == w.date.size()) make_room();
+        for (std::size_t k = 0; k < cols.text.size(); ++k)
+          w.text[k][rows] =
+              cols.text[k] < 0 ? 0 : w.dictionaries[k].intern(text_of(static_cast<std::size_t>(cols.text[k])), texts, k);
+        w.date[rows] = day;
+        w.payee[rows] = payee;
+        w.line[rows] = line;
+        w.currency[rows] = slot;
+        w.split[rows] = group;
+        w.ids.back().row = static_cast<std::uint32_t>(rows);
+        w.amount[rows] = coefficient;
+        w.amount_scale[rows] = static_cast<std::int8_t>(amount_scale);
+        ++rows;
+        scale = std::max(scale, amount_scale);
+        w.scales.add(coefficient, amount_scale, line, amount_column, amount_length);
+      };
+      // The hot path: a plain record (field offsets in the block) whose
+      // every cell is good. Anything else returns false before changing
+      // anything, and on_record reads the row again and reports it.
+      const char* const b = w.block.data.get();
+      auto on_plain = [&](const std::size_t* at, std::size_t pos, std::uint32_t line) -> bool {
+        const auto text_of = [&](std::size_t c) { return std::string_view(b + at[c], at[c + 1] - 1 - at[c]); };
+        const auto id = text_of(static_cast<std::size_t>(cols.id));
+        if (id.empty()) return false;
+        const auto day = dates(text_of(static_cast<std::size_t>(cols.date)));
+        if (!day) return false;
+        const auto pt = text_of(static_cast<std::size_t>(cols.payee));
+        std::uint32_t payee;
+        if (payee_by_number.empty()) {
+          payee = payee_index.find(hash_text(pt), pt, payee_id);
+        } else {
+          const std::uint32_t n = block_number(pt.data(), pt.size());
+          payee = n < payee_by_number.size() ? payee_by_number[n] : flat_index::empty;
+        }
+        if (payee == flat_index::empty) return false;
+        const auto amount = text_of(static_cast<std::size_t>(cols.amount));
+        std::int64_t coefficient = 0;
+        int amount_scale = 0;
+        if (!block_amount(amount.data(), amount.size(), coefficient, amount_scale) &&
+            detail::parse_amount(amount, coefficient, amount_scale) != detail::amount_syntax::ok)
+          return false;
+        std::uint32_t slot = 0;
+        if (cols.currency >= 0) {
+          const auto ct = text_of(static_cast<std::size_t>(cols.currency));
+          if (!ct.empty()) {
+            if (ct.size() != 3) return false;
+            const std::uint32_t code = currency_word(ct);
+            auto known = std::find_if(w.currency_slots.begin(), w.currency_slots.end(),
+                                      [&](const auto& e) { return e.first == code; });
+            if (known == w.currency_slots.end()) {
+              if (!is_currency_code(ct)) return false;
+              w.currency_slots.emplace_back(code, w.book.slot(ct));
+              known = w.currency_slots.end() - 1;
+            }
+            slot = known->second;
+          }
+        }
+        w.ids.push_back({hash_text(id), id.data(), static_cast<std::uint32_t>(id.size()), no_row});
+        const std::size_t amount_at = at[static_cast<std::size_t>(cols.amount)];
+        keep(*day, payee, slot, 0, coefficient, amount_scale, line, static_cast<std::uint32_t>(amount_at - pos + 1),
+             static_cast<std::uint32_t>(std::max<std::size_t>(amount.size(), 1)), text_of);
+        return true;
+      };
       auto on_record = [&](const std::vector<csv::field>& f, std::uint32_t line) {
         bool ok = true;
         const auto& id = f[static_cast<std::size_t>(cols.id)];
@@ -1229,9 +1374,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
                     fmt::format("bad currency {}: expected a three-letter ISO 4217 code such as EUR", shown(cf.text)));
               ok = false;
             } else {
-              const std::uint32_t code = static_cast<std::uint32_t>(static_cast<unsigned char>(cf.text[0])) |
-                                         static_cast<std::uint32_t>(static_cast<unsigned char>(cf.text[1])) << 8 |
-                                         static_cast<std::uint32_t>(static_cast<unsigned char>(cf.text[2])) << 16;
+              const std::uint32_t code = currency_word(cf.text);
               auto known = std::find_if(w.currency_slots.begin(), w.currency_slots.end(),
                                         [&](const auto& e) { return e.first == code; });
               if (known == w.currency_slots.end()) {
@@ -1243,28 +1386,14 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
           }
         }
         if (!ok) return;  // the run fails; the row is not credited
-        if (rows == w.date.size()) make_room();
-        for (std::size_t k = 0; k < cols.text.size(); ++k)
-          w.text[k][rows] = cols.text[k] < 0
-                                ? 0
-                                : w.dictionaries[k].intern(f[static_cast<std::size_t>(cols.text[k])].text, texts, k);
-        w.date[rows] = *day;
-        w.payee[rows] = payee;
-        w.line[rows] = line;
-        w.currency[rows] = slot;
-        w.split[rows] = group;
-        w.ids.back().row = static_cast<std::uint32_t>(rows);
-        w.amount[rows] = coefficient;
-        w.amount_scale[rows] = static_cast<std::int8_t>(amount_scale);
-        ++rows;
-        scale = std::max(scale, amount_scale);
-        w.scales.add(coefficient, amount_scale, af);
+        keep(*day, payee, slot, group, coefficient, amount_scale, line, af.column, af.length,
+             [&](std::size_t c) { return f[c].text; });
       };
       auto on_error = [&](std::uint32_t line, std::uint32_t column, std::uint32_t length, std::string message) {
         error(line, column, length, std::move(message));
       };
       if (const auto fatal = split_records(w.block.view(), first_line, cols.count, ropts.max_field_length, w.fields, w.rec,
-                                           on_record, on_error))
+                                           on_plain, on_record, on_error))
         w.fatal_line = w.fatal_line == 0 ? fatal : std::min(w.fatal_line, fatal);
       // The block's txn_ids, in a loop of their own: hashes to their
       // duplicate-check partition, and the split lookup with the filter word
@@ -1407,7 +1536,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     std::uint32_t first_line = 0;
     while (source.next(w.block, first_line)) {
       split_records(
-          w.block.view(), first_line, cols.count, ropts.max_field_length, w.fields, w.rec,
+          w.block.view(), first_line, cols.count, ropts.max_field_length, w.fields, w.rec, nullptr,
           [&](const std::vector<csv::field>& f, std::uint32_t line) {
             const auto& id = f[static_cast<std::size_t>(cols.id)];
             if (id.text.empty() || !std::binary_search(suspects.begin(), suspects.end(), hash_text(id.text) | 1)) return;
