@@ -520,6 +520,47 @@ TEST_F(fixture, amounts_of_every_shape_are_read_as_read_dataset_reads_them) {
   fs::remove_all(d);
 }
 
+// txn_ids that are plain numbers below a bound are checked for duplicates
+// in a bitmap per thread, others by hash: a duplicate is found whichever way
+// its id goes, within one thread and across two (pairs far apart in a file
+// of many blocks: each pair lands on one thread or on both), with
+// read_dataset's messages and places.
+TEST_F(fixture, duplicate_numeric_txn_ids_are_found_within_and_across_threads) {
+  const fs::path d = two_payee_set("numeric_ids");
+  auto plan = fixture_plan("marginal");
+  std::string t = "txn_id,date,payee_id,amount,product\n";
+  constexpr int rows = 40000;
+  for (int i = 1; i <= rows; ++i) t += fmt::format("{},2026-02-01,{},1.00,saas\n", i, 1 + i % 2);
+  // Past the bitmap's bound (hashed): 9 and 10 digits, a leading zero.
+  for (const char* id : {"900000001", "1234567890", "0123"}) t += fmt::format("{},2026-02-01,1,1.00,saas\n", id);
+  // Repeats: numbers from all over the file (one quoted), and the hashed ids.
+  std::vector<std::string> repeats;
+  for (int k = 0; k < 24; ++k) repeats.push_back(std::to_string(1 + k * (rows / 24)));
+  repeats.push_back("\"777\"");
+  for (const char* id : {"900000001", "1234567890", "0123"}) repeats.push_back(id);
+  for (const auto& id : repeats) t += fmt::format("{},2026-03-01,2,2.00,saas\n", id);
+  // Not repeats: a number's text with a leading zero, or a sign.
+  t += "0777,2026-03-01,2,2.00,saas\n+777,2026-03-01,2,2.00,saas\n";
+  write(d / "transactions.csv", t);
+  icm::diagnostics whole;
+  (void)icm::read_dataset(d.string(), whole);
+  std::vector<std::string> want;
+  for (const auto& x : whole) want.push_back(x.headline());
+  ASSERT_EQ(want.size(), repeats.size()) << headlines(whole);
+  EXPECT_TRUE(want.front().ends_with(
+      fmt::format("transactions.csv:{}:1: error: duplicate txn_id '1' (first on line 2)", rows + 5)))
+      << want.front();
+  for (const icm::run_options& o : {icm::run_options{.threads = 1}, icm::run_options{.threads = 2, .block_bytes = 4096},
+                                    icm::run_options{.threads = 2, .block_bytes = 50000}}) {
+    icm::diagnostics diags;
+    EXPECT_FALSE(icm::run_files(*plan, (d).string(), diags, o));
+    std::vector<std::string> got;
+    for (const auto& x : diags) got.push_back(x.headline());
+    EXPECT_EQ(got, want) << "threads " << o.threads << ", block_bytes " << o.block_bytes;
+  }
+  fs::remove_all(d);
+}
+
 // splits.csv goes through the stream's record splitter too: malformed rows
 // give read_dataset's errors at read_dataset's places (stream_errors
 // compares them, also with blocks of a few bytes).

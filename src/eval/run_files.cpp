@@ -23,11 +23,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>  // calloc: lazily zeroed pages for number_bitmap
 #include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
@@ -996,13 +998,42 @@ void add_capped(diagnostics& diags, std::vector<diagnostic>& errors, const std::
   if (errors.size() > cap) diags.error({path, 0, 0, 1}, fmt::format("and {} more errors in this file", errors.size() - cap));
 }
 
+// A bit per number below a bound, zeroed lazily: calloc of a large size
+// maps fresh zero pages, so only the pages of numbers met become resident.
+class number_bitmap {
+ public:
+  void reset(std::uint32_t bound) {
+    words_ = (std::size_t{bound} + 63) / 64;
+    bits_.reset(words_ == 0 ? nullptr : static_cast<std::uint64_t*>(std::calloc(words_, sizeof(std::uint64_t))));
+    if (words_ != 0 && !bits_) throw std::bad_alloc();
+  }
+  // Sets bit n; whether it was set before.
+  bool test_and_set(std::uint32_t n) {
+    std::uint64_t& word = bits_[n >> 6];
+    const std::uint64_t bit = std::uint64_t{1} << (n & 63);
+    const bool was = (word & bit) != 0;
+    word |= bit;
+    return was;
+  }
+  std::size_t words() const { return words_; }
+  std::uint64_t word(std::size_t i) const { return bits_[i]; }
+
+ private:
+  struct release {
+    void operator()(std::uint64_t* p) const { std::free(p); }
+  };
+  std::unique_ptr<std::uint64_t[], release> bits_;
+  std::size_t words_ = 0;
+};
+
 // A txn_id of the block being read, between its row and the lookups that
 // follow the block.
 struct pending_id {
   std::uint64_t hash;
   const char* text;
   std::uint32_t length;
-  std::uint32_t row;  // in the chunk, or no_row when the row is bad
+  std::uint32_t row;     // in the chunk, or no_row when the row is bad
+  std::uint32_t number;  // a plain number (plain_number), or UINT32_MAX
 };
 constexpr std::uint32_t no_row = 0xffffffff;
 
@@ -1013,6 +1044,10 @@ struct stream_worker {
   kernel_scratch scratch;
   std::vector<text_dictionary> dictionaries;  // per text column
   std::vector<std::vector<std::uint64_t>> hashes{hash_partitions};
+  // txn_ids that are plain numbers below the run's number_bound: a bit each
+  // (see number_bitmap), and the hash | 1 of those met twice in this thread.
+  number_bitmap numbers;
+  std::vector<std::uint64_t> repeated;
   std::vector<std::uint8_t> split_seen;        // per split group
   std::vector<pending_id> ids;                 // this block's txn_ids
   std::vector<std::pair<std::uint32_t, diagnostic>> errors;  // (line, error)
@@ -1190,6 +1225,19 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
   std::fseek(file, static_cast<long>(header_bytes), SEEK_SET);
   std::error_code ec;
   const auto file_bytes = static_cast<std::size_t>(fs::file_size(tx_path, ec));
+  // The duplicate check of txn_ids that are plain numbers (most systems
+  // number their transactions) below a bound: a bit per number in each
+  // thread instead of an 8-byte hash per transaction. The bound is a few
+  // times the row count estimated from the first 64 KiB, so that the bitmap
+  // stays within about a byte per transaction per thread even when fully
+  // touched; larger numbers and other ids are hashed. Either way duplicates
+  // are found exactly, so the bound changes no output.
+  std::uint32_t number_bound = 0;
+  if (const std::size_t sample = head.size() - header_bytes; sample > 0) {
+    const std::size_t lines = count_line_feeds(head.data() + header_bytes, sample);
+    const std::size_t rows = lines == 0 ? 1 : file_bytes / std::max<std::size_t>(sample / lines, 1) + 1;
+    number_bound = static_cast<std::uint32_t>(std::min<std::size_t>(8 * rows + 4096, std::size_t{1} << 31));
+  }
   // 2 MiB blocks; a small file is one block just big enough (a run over a
   // few rows, as an app checking one payee makes, allocates kilobytes), and
   // gets no more threads than it has blocks.
@@ -1210,6 +1258,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     w.dictionaries.resize(texts.columns().size());
     w.text.resize(texts.columns().size());
     w.split_seen.assign(splits.txn_ids.size(), 0);
+    w.numbers.reset(number_bound);
     txn_chunk c;
     c.text.resize(texts.column_count());
     bool reserved = false;
@@ -1294,7 +1343,8 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
             slot = known->second;
           }
         }
-        w.ids.push_back({hash_text(id), id.data(), static_cast<std::uint32_t>(id.size()), no_row});
+        w.ids.push_back({hash_text(id), id.data(), static_cast<std::uint32_t>(id.size()), no_row,
+                         block_number(id.data(), id.size())});
         const std::size_t amount_at = at[static_cast<std::size_t>(cols.amount)];
         keep(*day, payee, slot, 0, coefficient, amount_scale, line, static_cast<std::uint32_t>(amount_at - pos + 1),
              static_cast<std::uint32_t>(std::max<std::size_t>(amount.size(), 1)), text_of);
@@ -1321,7 +1371,9 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
             any_split = true;
           }
         }
-        w.ids.push_back({h, id.quoted ? nullptr : id.text.data(), static_cast<std::uint32_t>(id.text.size()), no_row});
+        w.ids.push_back({h, id.quoted ? nullptr : id.text.data(), static_cast<std::uint32_t>(id.text.size()), no_row,
+                         id.quoted ? plain_number(id.text).value_or(UINT32_MAX)
+                                   : block_number(id.text.data(), id.text.size())});
         const auto& df = f[static_cast<std::size_t>(cols.date)];
         auto day = dates(df.text);
         if (!day) {
@@ -1395,10 +1447,11 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
       if (const auto fatal = split_records(w.block.view(), first_line, cols.count, ropts.max_field_length, w.fields, w.rec,
                                            on_plain, on_record, on_error))
         w.fatal_line = w.fatal_line == 0 ? fatal : std::min(w.fatal_line, fatal);
-      // The block's txn_ids, in a loop of their own: hashes to their
-      // duplicate-check partition, and the split lookup with the filter word
-      // and index slot of later rows prefetched, so that their cache misses
-      // overlap instead of stalling one row at a time.
+      // The block's txn_ids, in a loop of their own: a number's bit, or
+      // the hash to its duplicate-check partition; and the split lookup
+      // with the filter word and index slot of later rows prefetched, so
+      // that their cache misses overlap instead of stalling one row at a time.
+      std::size_t hashed = 0;
       {
         const std::size_t n = w.ids.size();
         const bool splits_met = !splits.txn_ids.empty();
@@ -1410,7 +1463,12 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
             if (i + ahead / 2 < n && splits.may_hold(w.ids[i + ahead / 2].hash))
               __builtin_prefetch(splits.index.slot_address(w.ids[i + ahead / 2].hash));
           }
-          w.hashes[e.hash >> 56].push_back(e.hash);
+          if (e.number < number_bound) {
+            if (w.numbers.test_and_set(e.number)) w.repeated.push_back(e.hash | 1);
+          } else {
+            w.hashes[e.hash >> 56].push_back(e.hash);
+            ++hashed;
+          }
           if (!splits_met || e.text == nullptr || !splits.may_hold(e.hash)) continue;
           const auto g = splits.find(e.hash, std::string_view(e.text, e.length));
           if (g == flat_index::empty) continue;
@@ -1421,9 +1479,10 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
         w.ids.clear();
       }
       if (!reserved && rows > 0) {
-        // Size the hash partitions once from the file size and this block's rows.
+        // Size the hash partitions once from the file size and this block's
+        // rows whose txn_id is hashed.
         reserved = true;
-        const std::size_t expected = file_bytes / std::max<std::size_t>(w.block.size / rows, 1);
+        const std::size_t expected = file_bytes / std::max<std::size_t>(w.block.size / rows, 1) * hashed / rows;
         const std::size_t each = expected / threads / hash_partitions;
         for (auto& p : w.hashes) p.reserve(each + each / 16 + 16);
       }
@@ -1526,6 +1585,21 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     check();
     for (auto& th : pool) th.join();
   }
+  // Numbers met twice in one thread, and in two threads.
+  for (auto& w : workers) suspects.insert(suspects.end(), w->repeated.begin(), w->repeated.end());
+  if (threads > 1)
+    for (std::size_t i = 0; i < workers[0]->numbers.words(); ++i) {
+      std::uint64_t seen = 0, twice = 0;
+      for (auto& w : workers) {
+        const std::uint64_t word = w->numbers.word(i);
+        twice |= seen & word;
+        seen |= word;
+      }
+      for (; twice != 0; twice &= twice - 1) {
+        const auto n = static_cast<std::uint32_t>(i * 64 + static_cast<std::size_t>(__builtin_ctzll(twice)));
+        suspects.push_back(hash_text(std::to_string(n)) | 1);
+      }
+    }
   lap("check duplicate txn_ids");
   if (!suspects.empty()) {
     std::sort(suspects.begin(), suspects.end());
