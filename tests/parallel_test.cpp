@@ -171,6 +171,29 @@ TEST_P(same_bytes, for_any_thread_count_row_order_and_reader) {
 
 INSTANTIATE_TEST_SUITE_P(reference_plans, same_bytes, ::testing::Values("marginal", "step"));
 
+// write_outputs renders payouts.csv and measures.csv side by side with two
+// threads or more: the files are the same bytes as with one thread, and as
+// the stream writers give.
+TEST_F(fixture, output_files_are_the_same_for_any_thread_count) {
+  auto plan = reference("marginal");
+  ASSERT_TRUE(plan);
+  icm::diagnostics diags;
+  auto r = icm::run_files(*plan, (dir_ / "base").string(), diags, {2});
+  ASSERT_TRUE(r) << headlines(diags);
+  ASSERT_GT(r->measures.size(), 4096u);  // enough lines for the side thread
+  std::ostringstream payouts, measures, totals;
+  icm::write_payouts_csv(*r, payouts);
+  icm::write_measures_csv(*r, measures);
+  icm::write_control_totals_csv(*r, totals);
+  for (unsigned threads : {1u, 2u, 0u}) {
+    const fs::path out = dir_ / fmt::format("out{}", threads);
+    ASSERT_TRUE(icm::write_outputs(*r, out.string(), diags, threads)) << headlines(diags);
+    EXPECT_TRUE(same(read(out / "payouts.csv"), payouts.str())) << "threads " << threads;
+    EXPECT_TRUE(same(read(out / "measures.csv"), measures.str())) << "threads " << threads;
+    EXPECT_EQ(read(out / "control_totals.csv"), totals.str()) << "threads " << threads;
+  }
+}
+
 std::optional<icm::plan> fixture_plan(const std::string& variant) {
   icm::diagnostics diags;
   const std::string path = std::string(ICM_SOURCE_DIR) + "/rules/reference-" + variant + ".icm";

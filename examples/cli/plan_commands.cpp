@@ -160,7 +160,7 @@ int run_run(args_t args) {
   }
   if (!o.out.empty()) {
     const auto writing = std::chrono::steady_clock::now();
-    if (!icm::write_outputs(*result, o.out, diags)) {
+    if (!icm::write_outputs(*result, o.out, diags, options.threads)) {
       print_diagnostics(diags);
       return 1;
     }

@@ -33,8 +33,11 @@ std::string format_currency_amount(std::string_view currency, const decimal& amo
 
 // Writes payouts.csv, measures.csv and control_totals.csv into `directory`
 // (created if missing). Returns false, with a diagnostic, when any write
-// fails; then none of the three files was replaced.
-bool write_outputs(const run_result& result, const std::string& directory, diagnostics& diags);
+// fails; then none of the three files was replaced. `threads` as in
+// run_options (0: all cores): with two or more, payouts.csv and
+// measures.csv are rendered side by side; the bytes are the same.
+bool write_outputs(const run_result& result, const std::string& directory, diagnostics& diags,
+                   unsigned threads = 0);
 
 // Writes `content` to `path` atomically (temporary file + rename).
 bool write_file_atomically(const std::string& path, const std::string& content, diagnostics& diags);

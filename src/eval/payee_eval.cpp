@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace icm::eval {
 
 using check::bound_expr;
@@ -50,6 +52,7 @@ class payee_evaluator {
       if (first_day(p).days <= ps.end_date[payee] && last_day(p).days >= ps.hire_date[payee])
         periods_.push_back(static_cast<int>(i));
     }
+    quotas_ = ctx.quotas.of_payee(payee);
   }
 
   payee_output run() {
@@ -114,6 +117,20 @@ class payee_evaluator {
   std::size_t current_ = 0;   // position in periods_
   bool ytd_ = false;
   std::vector<std::optional<value>> memo_[2];
+  std::span<const quota_book::entry> quotas_;  // this payee's
+  // Interned ids of the quota metrics met so far (a plan has a few).
+  std::vector<std::pair<std::string, std::optional<std::uint32_t>>> metric_ids_;
+
+  std::optional<std::uint32_t> metric_id(std::string_view metric) {
+    for (const auto& [name, id] : metric_ids_)
+      if (name == metric) return id;
+    const auto id = ctx_.data.strings.find(metric);
+    metric_ids_.emplace_back(metric, id);
+    return id;
+  }
+  const quota_book::entry* find_quota(std::uint32_t metric, std::size_t k) const {
+    return quota_book::find(quotas_, quota_key(payee_, periods_[k], metric));
+  }
 
   // Callers test trace_ first: the texts are formatted only for the payee
   // and period being explained (formatting them for every payee was most of
@@ -176,11 +193,10 @@ class payee_evaluator {
   decimal quota_of(const std::string& metric, std::size_t k, const source_location& where) {
     const int p = periods_[k];
     const period when = ctx_.calendar.periods[static_cast<std::size_t>(p)];
-    auto id = ctx_.data.strings.find(metric);
-    auto it = id ? ctx_.quotas.find(quota_key(payee_, p, *id)) : ctx_.quotas.end();
-    if (it == ctx_.quotas.end())
-      throw eval_error{fmt::format("no quota '{}' for {} in quotas.csv", metric, to_string(when)), where};
-    decimal q = it->second.first;
+    const auto id = metric_id(metric);
+    const auto* found = id ? find_quota(*id, k) : nullptr;
+    if (!found) throw eval_error{fmt::format("no quota '{}' for {} in quotas.csv", metric, to_string(when)), where};
+    decimal q = found->amount;
     if (s_.prorate_quotas) {
       const auto& ps = ctx_.data.payees;
       auto first = std::max(first_day(when).days, ps.hire_date[payee_]);
@@ -509,11 +525,11 @@ class payee_evaluator {
       ytd_ = mode == 1;
       const char* scope_name = ytd_ ? "ytd" : "period";
       for (const auto& metric : plan_.quota_metrics) {
-        auto id_ok = ctx_.data.strings.find(metric);
+        auto id_ok = metric_id(metric);
         auto [from, to] = scope();
         bool have = id_ok.has_value();
         for (auto k = from; have && k < to; ++k)
-          have = ctx_.quotas.count(quota_key(payee_, periods_[k], *id_ok)) > 0;
+          have = find_quota(*id_ok, k) != nullptr;
         if (!have) continue;  // only components that need a quota fail without one
         bound_expr q;
         q.kind = node_kind::quota;
@@ -538,6 +554,24 @@ class payee_evaluator {
 };
 
 }  // namespace
+
+void quota_book::seal() {
+  // Stable: of two quotas for one key the later (in quotas.csv) stays.
+  std::stable_sort(entries_.begin(), entries_.end(), [](const entry& a, const entry& b) { return a.key < b.key; });
+  std::vector<entry> kept;
+  kept.reserve(entries_.size());
+  for (std::size_t i = 0; i < entries_.size(); ++i)
+    if (i + 1 == entries_.size() || entries_[i + 1].key != entries_[i].key) kept.push_back(std::move(entries_[i]));
+  entries_ = std::move(kept);
+}
+
+std::span<const quota_book::entry> quota_book::of_payee(std::uint32_t payee) const {
+  const std::uint64_t first = std::uint64_t{payee} << 32, next = std::uint64_t{payee + 1} << 32;
+  const auto from = std::lower_bound(entries_.begin(), entries_.end(), first,
+                                     [](const entry& e, std::uint64_t k) { return e.key < k; });
+  const auto to = std::lower_bound(from, entries_.end(), next, [](const entry& e, std::uint64_t k) { return e.key < k; });
+  return {from, to};
+}
 
 payee_output evaluate_payee(const payee_context& ctx, std::uint32_t payee, diagnostics& diags, int trace_period,
                             std::vector<trace_step>* trace) {

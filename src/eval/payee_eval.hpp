@@ -8,6 +8,7 @@
 // value rounded half-even to the plan's precision (spec section 10).
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,13 +26,44 @@ struct trace_step {
   std::optional<decimal> amount;
 };
 
+inline std::uint64_t quota_key(std::uint32_t payee, int period, std::uint32_t metric) {
+  return (static_cast<std::uint64_t>(payee) << 32) | (static_cast<std::uint64_t>(period) << 24) | metric;
+}
+
+// Quotas of the plan year by quota_key (payee, period index, metric id),
+// sorted by key: a payee's quotas lie together, found once per payee by a
+// binary search, then among a handful (was a node-based hash map looked up
+// per use: about 15% of evaluating payees).
+class quota_book {
+ public:
+  struct entry {
+    std::uint64_t key;
+    decimal amount;
+    std::uint32_t line;  // in quotas.csv
+  };
+  // A later quota for the same key replaces an earlier one.
+  void add(std::uint64_t key, const decimal& amount, std::uint32_t line) { entries_.push_back({key, amount, line}); }
+  // After the last add: sorted, one entry per key.
+  void seal();
+  // The quotas of one payee, in key order.
+  std::span<const entry> of_payee(std::uint32_t payee) const;
+  // The entry of `key` among `quotas` (one payee's), or nullptr.
+  static const entry* find(std::span<const entry> quotas, std::uint64_t key) {
+    for (const auto& e : quotas)
+      if (e.key == key) return &e;
+    return nullptr;
+  }
+
+ private:
+  std::vector<entry> entries_;
+};
+
 struct payee_context {
   const compile::compiled_plan& plan;
   const dataset& data;
   const plan_calendar& calendar;
   const crediting_result& credits;
-  // Quotas by (payee, period index, metric id).
-  const std::unordered_map<std::uint64_t, std::pair<decimal, std::uint32_t>>& quotas;
+  const quota_book& quotas;
 };
 
 struct payee_output {
@@ -44,9 +76,5 @@ struct payee_output {
 // payee and period. `trace`, when set, receives the steps of `trace_period`.
 payee_output evaluate_payee(const payee_context& ctx, std::uint32_t payee, diagnostics& diags,
                             int trace_period = -1, std::vector<trace_step>* trace = nullptr);
-
-inline std::uint64_t quota_key(std::uint32_t payee, int period, std::uint32_t metric) {
-  return (static_cast<std::uint64_t>(payee) << 32) | (static_cast<std::uint64_t>(period) << 24) | metric;
-}
 
 }  // namespace icm::eval

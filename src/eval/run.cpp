@@ -88,9 +88,10 @@ std::optional<bound_run> bind_run(const compile::compiled_plan& plan, const data
       continue;
     }
     if (when.year != s.year) continue;
-    b.quotas[quota_key(data.quotas.payee[i], when.index - 1, data.quotas.metric[i])] = {data.quotas.amount[i],
-                                                                                          data.quotas.line[i]};
+    b.quotas.add(quota_key(data.quotas.payee[i], when.index - 1, data.quotas.metric[i]), data.quotas.amount[i],
+                 data.quotas.line[i]);
   }
+  b.quotas.seal();
   // Who is on the plan.
   b.on_plan.assign(data.payees.size(), 1);
   if (data.payees.has_plan_column) {

@@ -6,13 +6,14 @@
 #include <vector>
 
 #include "eval/crediting.hpp"
+#include "eval/payee_eval.hpp"
 
 namespace icm::eval {
 
 struct bound_run {
   plan_calendar calendar;
   std::vector<std::uint8_t> on_plan;  // per payee row
-  std::unordered_map<std::uint64_t, std::pair<decimal, std::uint32_t>> quotas;  // quota_key -> amount, line
+  quota_book quotas;
   std::vector<std::uint32_t> order;   // payee rows in output order
 };
 
