@@ -410,6 +410,31 @@ TEST_F(fixture, quoted_txn_ids_of_split_transactions_are_split) {
   fs::remove_all(d);
 }
 
+// A txn_id that is a plain number is hashed from its number (the split
+// filter then reads in id order); text ids, a leading zero, 9 digits and
+// quoted numbers on either side must still meet their split rows.
+TEST_F(fixture, numeric_txn_ids_of_split_transactions_are_split) {
+  const fs::path d = two_payee_set("numeric_splits");
+  std::string t = "txn_id,date,payee_id,amount,product\n";
+  for (int i = 1; i <= 2000; ++i) {
+    const bool split = i == 5 || i == 17 || i == 1999;
+    t += fmt::format("{},2026-01-05,1,{},saas\n", i == 17 ? "\"17\"" : std::to_string(i), split ? "100.00" : "1.00");
+  }
+  t += "0123,2026-01-05,1,100.00,saas\n900000000,2026-01-05,1,100.00,saas\n";
+  write(d / "transactions.csv", t);
+  write(d / "splits.csv", "txn_id,payee_id,share\n5,1,0.5\n5,2,0.5\n17,1,0.5\n17,2,0.5\n\"1999\",1,0.5\n"
+                          "1999,2,0.5\n0123,1,0.5\n0123,2,0.5\n900000000,2,0.5\n900000000,1,0.5\n");
+  auto plan = fixture_plan("marginal");
+  auto expected = streamed_as_in_memory(*plan, d, {{.threads = 1}, {.threads = 2, .block_bytes = 64},
+                                                   {.threads = 2, .block_bytes = 4096}});
+  ASSERT_TRUE(expected);
+  // Payee 2 only through the five splits: 5 x 50.00; payee 1 the rest.
+  const auto out = bytes(*expected);
+  EXPECT_NE(out.find("2,2026-Q1,credited,period,250.00\n"), std::string::npos) << out.substr(0, 2000);
+  EXPECT_NE(out.find("1,2026-Q1,credited,period,2247.00\n"), std::string::npos) << out.substr(0, 2000);
+  fs::remove_all(d);
+}
+
 // Text cells are interned per thread; values of up to 8 bytes by their
 // bytes packed into a word. Values that differ in one byte anywhere, in
 // length only, or past the 8th byte must stay apart (the plan credits

@@ -318,6 +318,20 @@ inline bool block_amount(const char* p, std::size_t n, std::int64_t& coefficient
   return true;
 }
 
+// The hash of a txn_id. One that is a plain number (most systems number
+// their transactions) hashes from its number, without reading its text
+// again, and keeps the number in bits 24-53 (a plain number has at most 9
+// digits, below 2^30): the bits split_book's filter reads, so that
+// transactions in id order read the filter in order, from cache. Every
+// hash of a txn_id comes from here: equal texts hash equal.
+inline std::uint64_t number_hash(std::uint32_t n) {
+  return std::uint64_t{n} << 24 | (mix(n) & 0xFF000000'00FFFFFFull);
+}
+inline std::uint64_t txn_hash(std::string_view id) {
+  const auto n = plain_number(id);
+  return n ? number_hash(*n) : hash_text(id);
+}
+
 using detail::shown;
 
 // One split row, kept until its txn_id is met. Every row is kept, also one
@@ -352,7 +366,7 @@ struct split_book {
     filter.assign(bits / 64, 0);
     filter_mask = bits - 1;
     for (const auto& id : txn_ids) {
-      const auto b = (hash_text(id) >> 24) & filter_mask;
+      const auto b = (txn_hash(id) >> 24) & filter_mask;
       filter[b >> 6] |= std::uint64_t{1} << (b & 63);
     }
   }
@@ -897,7 +911,7 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
       diags.error({path, id.line, id.column, id.length}, "expected a txn_id, found an empty field");
       return;
     }
-    const auto h = hash_text(id.text);
+    const auto h = txn_hash(id.text);
     auto g = book.index.find(h, id.text, [&](std::uint32_t k) -> std::string_view { return book.txn_ids[k]; });
     if (g == flat_index::empty) {
       g = static_cast<std::uint32_t>(book.txn_ids.size());
@@ -1343,8 +1357,9 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
             slot = known->second;
           }
         }
-        w.ids.push_back({hash_text(id), id.data(), static_cast<std::uint32_t>(id.size()), no_row,
-                         block_number(id.data(), id.size())});
+        const std::uint32_t number = block_number(id.data(), id.size());
+        w.ids.push_back({number != UINT32_MAX ? number_hash(number) : hash_text(id), id.data(),
+                         static_cast<std::uint32_t>(id.size()), no_row, number});
         const std::size_t amount_at = at[static_cast<std::size_t>(cols.amount)];
         keep(*day, payee, slot, 0, coefficient, amount_scale, line, static_cast<std::uint32_t>(amount_at - pos + 1),
              static_cast<std::uint32_t>(std::max<std::size_t>(amount.size(), 1)), text_of);
@@ -1361,7 +1376,9 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
         // the block (see below); `row` is set once the row is known good. A
         // quoted txn_id may live in the strict reader's record, gone by then:
         // it is looked up now (rare).
-        const auto h = hash_text(id.text);
+        const std::uint32_t number = id.quoted ? plain_number(id.text).value_or(UINT32_MAX)
+                                               : block_number(id.text.data(), id.text.size());
+        const auto h = number != UINT32_MAX ? number_hash(number) : hash_text(id.text);
         std::uint32_t group = 0;
         if (id.quoted && !splits.txn_ids.empty()) {
           const auto g = splits.find(h, id.text);
@@ -1372,8 +1389,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
           }
         }
         w.ids.push_back({h, id.quoted ? nullptr : id.text.data(), static_cast<std::uint32_t>(id.text.size()), no_row,
-                         id.quoted ? plain_number(id.text).value_or(UINT32_MAX)
-                                   : block_number(id.text.data(), id.text.size())});
+                         number});
         const auto& df = f[static_cast<std::size_t>(cols.date)];
         auto day = dates(df.text);
         if (!day) {
@@ -1597,7 +1613,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
       }
       for (; twice != 0; twice &= twice - 1) {
         const auto n = static_cast<std::uint32_t>(i * 64 + static_cast<std::size_t>(__builtin_ctzll(twice)));
-        suspects.push_back(hash_text(std::to_string(n)) | 1);
+        suspects.push_back(number_hash(n) | 1);
       }
     }
   lap("check duplicate txn_ids");
@@ -1613,7 +1629,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
           w.block.view(), first_line, cols.count, ropts.max_field_length, w.fields, w.rec, nullptr,
           [&](const std::vector<csv::field>& f, std::uint32_t line) {
             const auto& id = f[static_cast<std::size_t>(cols.id)];
-            if (id.text.empty() || !std::binary_search(suspects.begin(), suspects.end(), hash_text(id.text) | 1)) return;
+            if (id.text.empty() || !std::binary_search(suspects.begin(), suspects.end(), txn_hash(id.text) | 1)) return;
             auto [it, fresh] = first.try_emplace(std::string(id.text), line);
             if (!fresh)
               errors.push_back({line, diagnostic{severity::error, {tx_path, id.line, id.column, id.length}, {}, {},
