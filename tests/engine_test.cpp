@@ -2,6 +2,8 @@
 // language over a small data set written by the test, to the cent.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -381,4 +383,33 @@ TEST(Engine, SumsBeyondInt64StayExact) {
     EXPECT_EQ(r.totals.read.amount.at("USD"), icm::decimal::parse_or_throw("120000000000000005.00"));
     EXPECT_EQ(r.totals.credited.amount.at("USD"), icm::decimal::parse_or_throw("120000000000000005.00"));
   }
+}
+
+// payouts.csv lists payees numerically when every id is an integer (leading
+// zeros and signs allowed; equal numbers by their bytes), else in byte order.
+TEST(Engine, PayeesAreOrderedNumericallyWhenEveryIdIsAnInteger) {
+  const std::string plan_text =
+      "plan \"P\" { currency USD period year year 2026 }\ncredit 100%\nmeasure credited = sum(credit)\n"
+      "component c { pay credited * 1% }\n";
+  auto order_of = [&](const std::vector<std::string>& ids) {
+    data_dir d;
+    std::string payees = "payee_id\n", txns = "txn_id,date,payee_id,amount\n";
+    int n = 0;
+    for (const auto& id : ids) {
+      payees += id + "\n";
+      txns += fmt::format("T{},2026-02-10,{},100.00\n", ++n, id);
+    }
+    d.file("payees.csv", payees).file("transactions.csv", txns);
+    std::vector<std::vector<std::string>> orders;
+    for (const auto& r : both_paths(plan_text, d, {1u, 2u})) {
+      std::vector<std::string> order;
+      for (const auto& l : r.payouts) order.push_back(l.payee_id);
+      orders.push_back(order);
+    }
+    return orders;
+  };
+  for (const auto& order : order_of({"10", "9", "-3", "007", "7", "100", "0"}))
+    EXPECT_EQ(order, (std::vector<std::string>{"-3", "0", "007", "7", "9", "10", "100"}));
+  for (const auto& order : order_of({"b", "a10", "10", "a9", "9"}))
+    EXPECT_EQ(order, (std::vector<std::string>{"10", "9", "a10", "a9", "b"}));
 }

@@ -568,6 +568,47 @@ TEST_F(fixture, amounts_of_every_shape_are_read_as_read_dataset_reads_them) {
   fs::remove_all(d);
 }
 
+// The stream reads YYYY-MM-DD as a word and two bytes for years near the
+// plan's, and everything else through the shared date parser: both give
+// read_dataset's days and errors.
+TEST_F(fixture, dates_of_every_shape_are_read_as_read_dataset_reads_them) {
+  const fs::path d = two_payee_set("dates");
+  auto plan = fixture_plan("marginal");
+  const std::vector<std::string> good = {"2026-01-01", "2026-12-31", "2026-02-28", "2024-02-29", "2025-12-31",
+                                         "2027-01-01", "2018-01-01", "2034-12-31", "2035-06-30", "1900-03-01",
+                                         "9999-12-31", "2026-09-30", "2026-10-31", "2000-02-29"};
+  std::string t = "txn_id,date,payee_id,amount,product\n";
+  int n = 0;
+  for (const auto& day : good) t += fmt::format("g{},{},1,10.00,saas\n", ++n, day);
+  write(d / "transactions.csv", t);
+  auto expected = streamed_as_in_memory(*plan, d, {{.threads = 1}, {.threads = 2, .block_bytes = 6}});
+  ASSERT_TRUE(expected);
+  EXPECT_EQ(expected->totals.credited.count, 5u);  // the five in 2026
+  const std::vector<std::string> bad = {"2026-02-29", "2026-1-05",  "2026/01/05", "2026-01-5 ", "20260105xx",
+                                        "2026-00-10", "2026-01-00", "2026-01-32", "2026-0a-01", "+026-01-01",
+                                        "2026-01-3:", "2026-13-01", "2026-04-31", "2026--01-1", " 2026-01-01",
+                                        "2026-01-01 ", "2026-01-/1", "1900-02-29", "2100-02-29", "",
+                                        // a byte past '9' read as ten would make a real day
+                                        "2026-01-0:", "2026-0:-01", "202:-01-01"};
+  t = "txn_id,date,payee_id,amount,product\n";
+  n = 0;
+  for (const auto& day : bad) t += fmt::format("b{},{},1,10.00,saas\n", ++n, day);
+  write(d / "transactions.csv", t);
+  icm::diagnostics whole;
+  (void)icm::read_dataset(d.string(), whole);
+  std::vector<std::string> want;
+  for (const auto& x : whole) want.push_back(x.headline());
+  ASSERT_EQ(want.size(), bad.size()) << headlines(whole);
+  for (const icm::run_options& o : {icm::run_options{.threads = 1}, icm::run_options{.threads = 2, .block_bytes = 5}}) {
+    icm::diagnostics diags;
+    EXPECT_FALSE(icm::run_files(*plan, d.string(), diags, o));
+    std::vector<std::string> got;
+    for (const auto& x : diags) got.push_back(x.headline());
+    EXPECT_EQ(got, want);
+  }
+  fs::remove_all(d);
+}
+
 // txn_ids that are plain numbers below a bound are checked for duplicates
 // in a bitmap per thread, others by hash: a duplicate is found whichever way
 // its id goes, within one thread and across two (pairs far apart in a file

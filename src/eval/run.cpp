@@ -27,16 +27,19 @@ std::vector<std::uint32_t> payee_order(const payee_table& payees) {
       if (s[i] < '0' || s[i] > '9') return false;
     return true;
   };
-  bool numeric = std::all_of(payees.ids.begin(), payees.ids.end(), is_integer);
+  const bool numeric = std::all_of(payees.ids.begin(), payees.ids.end(), is_integer);
+  // Each id's number parsed once, not at every comparison of the sort.
+  std::vector<decimal> number;
+  if (numeric) {
+    number.reserve(payees.size());
+    for (const auto& id : payees.ids) number.push_back(*decimal::parse(id));
+  }
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    const auto& x = payees.ids[a];
-    const auto& y = payees.ids[b];
     if (numeric) {
-      auto dx = decimal::parse(x), dy = decimal::parse(y);
-      auto o = *dx <=> *dy;
+      const auto o = number[a] <=> number[b];
       if (o != 0) return o < 0;
     }
-    return x < y;
+    return payees.ids[a] < payees.ids[b];
   });
   return order;
 }

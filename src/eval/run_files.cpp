@@ -400,15 +400,28 @@ class date_parser {
         month_days_[y * 12 + m - 1] = next && d ? next->days - d->days : 0;
       }
   }
+  // YYYY-MM-DD checked and converted as a word and two bytes (the fields of
+  // a block have 8 readable bytes past their end, see block_number, and a
+  // date field here is 10 bytes long anyway); anything else, and years far
+  // from the plan's, through parse_date.
   std::optional<std::int32_t> operator()(std::string_view s) const {
-    if (s.size() == 10 && s[4] == '-' && s[7] == '-') {
-      auto dig = [&](std::size_t i) { return static_cast<unsigned>(s[i] - '0'); };
-      bool digits = true;
-      for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) digits = digits && dig(i) <= 9;
-      if (digits) {
-        const int y = static_cast<int>(dig(0) * 1000 + dig(1) * 100 + dig(2) * 10 + dig(3)) - base_year_;
-        const int m = static_cast<int>(dig(5) * 10 + dig(6));
-        const int d = static_cast<int>(dig(8) * 10 + dig(9));
+    if (s.size() == 10) {
+      std::uint64_t w;
+      std::uint16_t dd;
+      std::memcpy(&w, s.data(), 8);
+      std::memcpy(&dd, s.data() + 8, 2);
+      constexpr std::uint64_t dash_bytes = 0xFF0000FF00000000ull;  // bytes 4 and 7
+      // The dashes made '0', then every byte a digit: after subtracting
+      // '0', at most 9 (a byte below '0' sets its own high bit).
+      const std::uint64_t v = ((w & ~dash_bytes) | (0x3030303030303030ull & dash_bytes)) - 0x3030303030303030ull;
+      const std::uint16_t dv = static_cast<std::uint16_t>(dd - 0x3030u);
+      if ((w & dash_bytes) == (0x2D00002D00000000ull & dash_bytes) &&
+          (((v + 0x7676767676767676ull) | v) & 0x8080808080808080ull) == 0 &&
+          (((dv + 0x7676u) | dv) & 0x8080u) == 0) {
+        const auto digit = [&](unsigned i) { return static_cast<int>((v >> (8 * i)) & 0xFF); };
+        const int y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3) - base_year_;
+        const int m = digit(5) * 10 + digit(6);
+        const int d = static_cast<int>(dv & 0xFF) * 10 + static_cast<int>(dv >> 8);
         if (y >= 0 && y < 17 && m >= 1 && m <= 12) {
           const int k = y * 12 + m - 1;
           if (d >= 1 && d <= month_days_[k]) return month_start_[k] + d - 1;
@@ -416,12 +429,15 @@ class date_parser {
         }
       }
     }
+    return other(s);
+  }
+
+ private:
+  [[gnu::noinline]] static std::optional<std::int32_t> other(std::string_view s) {
     auto d = parse_date(s);
     if (!d) return std::nullopt;
     return d->days;
   }
-
- private:
   int base_year_;
   std::array<std::int32_t, 17 * 12> month_start_{}, month_days_{};
 };

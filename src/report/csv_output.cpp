@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <deque>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -32,23 +33,20 @@ void append_field(std::string& out, std::string_view s) {
   out += '"';
 }
 
-// A period's text: lines come grouped by payee and period, so the last one
-// is nearly always the next one too.
+// A period's text, formatted once per period: a plan has a handful of
+// periods, and lines come payee by payee through all of them (formatting
+// each payee-period's text anew was a tenth of rendering the files).
 class period_text {
  public:
   const std::string& operator()(const period& p) {
-    if (!known_ || !(p == last_)) {
-      last_ = p;
-      text_ = to_string(p);
-      known_ = true;
-    }
-    return text_;
+    for (const auto& [known, text] : texts_)
+      if (known == p) return text;
+    texts_.emplace_back(p, to_string(p));
+    return texts_.back().second;
   }
 
  private:
-  period last_{};
-  std::string text_;
-  bool known_ = false;
+  std::deque<std::pair<period, std::string>> texts_;  // deque: references stay valid as it grows
 };
 
 // The files are rendered into one string with appends (a stream insertion
