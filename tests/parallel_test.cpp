@@ -236,6 +236,26 @@ std::optional<icm::run_result> streamed_as_in_memory(const icm::plan& plan, cons
   return expected;
 }
 
+// read_dataset's errors for the folder (headlines, in order), and
+// run_files failing with the same ones under each of `options` (one
+// thread, and two with blocks of a few bytes, by default).
+std::vector<std::string> streamed_errors_as_read(
+    const icm::plan& plan, const fs::path& d,
+    std::initializer_list<icm::run_options> options = {{.threads = 1}, {.threads = 2, .block_bytes = 5}}) {
+  icm::diagnostics whole;
+  (void)icm::read_dataset(d.string(), whole);
+  std::vector<std::string> want;
+  for (const auto& x : whole) want.push_back(x.headline());
+  for (const auto& o : options) {
+    icm::diagnostics diags;
+    EXPECT_FALSE(icm::run_files(plan, d.string(), diags, o));
+    std::vector<std::string> got;
+    for (const auto& x : diags) got.push_back(x.headline());
+    EXPECT_EQ(got, want) << "threads " << o.threads << ", block_bytes " << o.block_bytes;
+  }
+  return want;
+}
+
 // A small data set written by a test, for the streaming reader's errors.
 std::string stream_errors(const std::string& transactions, const std::string& splits = "") {
   const fs::path d = two_payee_set("err");
@@ -501,18 +521,8 @@ TEST_F(fixture, numeric_payee_ids_are_read_exactly) {
   n = 0;
   for (const auto& id : bad) t += fmt::format("b{},2026-02-01,10.00,saas,{}\n", ++n, id);
   write(d / "transactions.csv", t);
-  icm::diagnostics whole;
-  (void)icm::read_dataset(d.string(), whole);
-  std::vector<std::string> want;
-  for (const auto& x : whole) want.push_back(x.headline());
-  ASSERT_EQ(want.size(), bad.size()) << headlines(whole);
-  for (const icm::run_options& o : {icm::run_options{.threads = 1}, icm::run_options{.threads = 2, .block_bytes = 5}}) {
-    icm::diagnostics diags;
-    EXPECT_FALSE(icm::run_files(*plan, d.string(), diags, o));
-    std::vector<std::string> got;
-    for (const auto& x : diags) got.push_back(x.headline());
-    EXPECT_EQ(got, want);
-  }
+  const auto want = streamed_errors_as_read(*plan, d);
+  ASSERT_EQ(want.size(), bad.size()) << ::testing::PrintToString(want);
   fs::remove_all(d);
 }
 
@@ -552,18 +562,8 @@ TEST_F(fixture, amounts_of_every_shape_are_read_as_read_dataset_reads_them) {
     for (const auto& a : bad)
       t += at_end ? fmt::format("b{},2026-02-01,1,saas,{}\n", ++n, a) : fmt::format("b{},2026-02-01,1,{},saas\n", ++n, a);
     write(d / "transactions.csv", t);
-    icm::diagnostics whole;
-    (void)icm::read_dataset(d.string(), whole);
-    std::vector<std::string> want;
-    for (const auto& x : whole) want.push_back(x.headline());
-    ASSERT_EQ(want.size(), bad.size()) << headlines(whole);
-    for (const icm::run_options& o : {icm::run_options{.threads = 1}, icm::run_options{.threads = 2, .block_bytes = 5}}) {
-      icm::diagnostics diags;
-      EXPECT_FALSE(icm::run_files(*plan, d.string(), diags, o));
-      std::vector<std::string> got;
-      for (const auto& x : diags) got.push_back(x.headline());
-      EXPECT_EQ(got, want);
-    }
+    const auto want = streamed_errors_as_read(*plan, d);
+    ASSERT_EQ(want.size(), bad.size()) << ::testing::PrintToString(want);
   }
   fs::remove_all(d);
 }
@@ -594,18 +594,8 @@ TEST_F(fixture, dates_of_every_shape_are_read_as_read_dataset_reads_them) {
   n = 0;
   for (const auto& day : bad) t += fmt::format("b{},{},1,10.00,saas\n", ++n, day);
   write(d / "transactions.csv", t);
-  icm::diagnostics whole;
-  (void)icm::read_dataset(d.string(), whole);
-  std::vector<std::string> want;
-  for (const auto& x : whole) want.push_back(x.headline());
-  ASSERT_EQ(want.size(), bad.size()) << headlines(whole);
-  for (const icm::run_options& o : {icm::run_options{.threads = 1}, icm::run_options{.threads = 2, .block_bytes = 5}}) {
-    icm::diagnostics diags;
-    EXPECT_FALSE(icm::run_files(*plan, d.string(), diags, o));
-    std::vector<std::string> got;
-    for (const auto& x : diags) got.push_back(x.headline());
-    EXPECT_EQ(got, want);
-  }
+  const auto want = streamed_errors_as_read(*plan, d);
+  ASSERT_EQ(want.size(), bad.size()) << ::testing::PrintToString(want);
   fs::remove_all(d);
 }
 
@@ -631,22 +621,12 @@ TEST_F(fixture, duplicate_numeric_txn_ids_are_found_within_and_across_threads) {
   // Not repeats: a number's text with a leading zero, or a sign.
   t += "0777,2026-03-01,2,2.00,saas\n+777,2026-03-01,2,2.00,saas\n";
   write(d / "transactions.csv", t);
-  icm::diagnostics whole;
-  (void)icm::read_dataset(d.string(), whole);
-  std::vector<std::string> want;
-  for (const auto& x : whole) want.push_back(x.headline());
-  ASSERT_EQ(want.size(), repeats.size()) << headlines(whole);
+  const auto want = streamed_errors_as_read(
+      *plan, d, {{.threads = 1}, {.threads = 2, .block_bytes = 4096}, {.threads = 2, .block_bytes = 50000}});
+  ASSERT_EQ(want.size(), repeats.size()) << ::testing::PrintToString(want);
   EXPECT_TRUE(want.front().ends_with(
       fmt::format("transactions.csv:{}:1: error: duplicate txn_id '1' (first on line 2)", rows + 5)))
       << want.front();
-  for (const icm::run_options& o : {icm::run_options{.threads = 1}, icm::run_options{.threads = 2, .block_bytes = 4096},
-                                    icm::run_options{.threads = 2, .block_bytes = 50000}}) {
-    icm::diagnostics diags;
-    EXPECT_FALSE(icm::run_files(*plan, (d).string(), diags, o));
-    std::vector<std::string> got;
-    for (const auto& x : diags) got.push_back(x.headline());
-    EXPECT_EQ(got, want) << "threads " << o.threads << ", block_bytes " << o.block_bytes;
-  }
   fs::remove_all(d);
 }
 
