@@ -238,6 +238,26 @@ std::optional<std::uint32_t> plain_number(std::string_view t) {
 // converted as one word, without the loop whose exit, at a different length
 // from row to row, was a mispredicted branch per row. UINT32_MAX when not a
 // canonical number; 9 digits go through plain_number.
+// The number written by the bytes of w above bit `drop` (whole bytes; the
+// first digit in the lowest of them, zero bytes below), or UINT64_MAX when
+// one of them is not a digit.
+inline std::uint64_t word_digits(std::uint64_t w, unsigned drop) {
+  const std::uint64_t digits_mask = drop >= 64 ? 0 : ~std::uint64_t{0} << drop;
+  constexpr std::uint64_t highs = 0xF0F0F0F0F0F0F0F0ull, zeros = 0x3030303030303030ull;
+  // Every kept byte is 0x30-0x39: high nibble 3, and still 3 after adding 6
+  // (a byte not starting with 3 fails the first test, so no carry from an
+  // addition can hide one).
+  if ((w & highs & digits_mask) != (zeros & digits_mask) ||
+      ((w + 0x0606060606060606ull) & highs & digits_mask) != (zeros & digits_mask))
+    return UINT64_MAX;
+  // Bytes below `drop` are zero; those above are now 0-9.
+  std::uint64_t v = w & digits_mask & 0x0F0F0F0F0F0F0F0Full;
+  v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFull;
+  v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFull;
+  v = (v * 10000 + (v >> 32)) & 0x00000000FFFFFFFFull;
+  return v;
+}
+
 [[gnu::noinline]] std::uint32_t nine_digit_number(const char* p) {
   return plain_number(std::string_view(p, 9)).value_or(0xffffffff);
 }
@@ -252,20 +272,8 @@ std::optional<std::uint32_t> plain_number(std::string_view t) {
   // The n digits to the top bytes (the first, most significant, lowest);
   // the bytes past the field fall off and zero bytes (digit 0) come in below.
   const unsigned drop = static_cast<unsigned>(8 - n) * 8;
-  w <<= drop;
-  const std::uint64_t digits_mask = ~std::uint64_t{0} << drop;
-  constexpr std::uint64_t highs = 0xF0F0F0F0F0F0F0F0ull, zeros = 0x3030303030303030ull;
-  // Every kept byte is 0x30-0x39: high nibble 3, and still 3 after adding 6
-  // (a byte not starting with 3 fails the first test, so no carry from an
-  // addition can hide one).
-  if ((w & highs & digits_mask) != (zeros & digits_mask) ||
-      ((w + 0x0606060606060606ull) & highs & digits_mask) != (zeros & digits_mask))
-    return none;
-  std::uint64_t v = w & 0x0F0F0F0F0F0F0F0Full;
-  v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFull;
-  v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFull;
-  v = (v * 10000 + (v >> 32)) & 0x00000000FFFFFFFFull;
-  return static_cast<std::uint32_t>(v);
+  const std::uint64_t v = word_digits(w << drop, drop);
+  return v == UINT64_MAX ? none : static_cast<std::uint32_t>(v);
 }
 
 // A three-letter currency code as one word (the key of a worker's
@@ -309,15 +317,8 @@ inline bool block_amount(const char* p, std::size_t n, std::int64_t& coefficient
     w = (w & ~below & ~(std::uint64_t{0xFF} << at)) | ((w & below) << 8);
     drop += 8;
   }
-  const std::uint64_t digits_mask = drop >= 64 ? 0 : ~std::uint64_t{0} << drop;
-  constexpr std::uint64_t highs = 0xF0F0F0F0F0F0F0F0ull, zeros = 0x3030303030303030ull;
-  if ((w & highs & digits_mask) != (zeros & digits_mask) ||
-      ((w + 0x0606060606060606ull) & highs & digits_mask) != (zeros & digits_mask))
-    return false;
-  std::uint64_t v = w & 0x0F0F0F0F0F0F0F0Full;
-  v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFull;
-  v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFull;
-  v = (v * 10000 + (v >> 32)) & 0x00000000FFFFFFFFull;
+  const std::uint64_t v = word_digits(w, drop);
+  if (v == UINT64_MAX) return false;
   coefficient = negative ? -static_cast<std::int64_t>(v) : static_cast<std::int64_t>(v);
   scale = fraction;
   return true;
