@@ -656,6 +656,7 @@ crediting_result credit_transactions(const crediting_context& ctx, diagnostics& 
     std::stable_sort(order.begin(), order.end(),
                      [&](std::uint32_t a, std::uint32_t b) { return data.splits.txn[a] < data.splits.txn[b]; });
     std::vector<std::pair<std::uint32_t, decimal>> shares;
+    kernel.reserve_split_groups(order.size() / 2, order.size());  // most splits are of two payees
     for (std::size_t i = 0; i < order.size();) {
       const auto row = data.splits.txn[order[i]];
       shares.clear();

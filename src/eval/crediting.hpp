@@ -204,6 +204,12 @@ class credit_kernel {
   // A split transaction's payees and shares; returns the group (chunk split
   // markers hold group + 1).
   std::uint32_t add_split_group(const std::vector<std::pair<std::uint32_t, decimal>>& shares);
+  // Room for `groups` more split groups of `shares` shares in all, before
+  // adding them (hundreds of thousands at payroll scale).
+  void reserve_split_groups(std::size_t groups, std::size_t shares) {
+    split_begin_.reserve(split_begin_.size() + groups);
+    split_shares_.reserve(split_shares_.size() + shares);
+  }
 
   credit_accumulator make_accumulator(const currency_book& book) const;
   void process(const txn_chunk& c, const currency_book& book, credit_accumulator& acc,

@@ -36,8 +36,9 @@ void evaluate_payees(const compile::compiled_plan& plan, const dataset& data, co
       if (o.payouts.capacity() == 0 && !r.payouts.empty()) {
         // Payees have about as many lines as each other: room for the
         // range from the first one's count (growing by doubling moves
-        // every line several times).
-        const std::size_t left = to - k;
+        // every line several times). The first range makes room for every
+        // range: the result adopts its vectors and appends the others.
+        const std::size_t left = (t == 0 ? n : to) - k;
         o.payouts.reserve(r.payouts.size() * left + left / 8);
         o.measures.reserve(r.measures.size() * left + left / 8);
       }
@@ -67,6 +68,14 @@ void evaluate_payees(const compile::compiled_plan& plan, const dataset& data, co
   for (const auto& o : out) {
     payout_lines += o.payouts.size();
     measure_lines += o.measures.size();
+  }
+  // The first range's lines are moved in whole when the result has none
+  // yet (the common case): copying them would touch as much memory again
+  // (tens of megabytes at payroll scale, each page a fault).
+  const bool adopt = result.payouts.empty() && result.measures.empty();
+  if (adopt) {
+    result.payouts = std::move(out[0].payouts);
+    result.measures = std::move(out[0].measures);
   }
   result.payouts.reserve(payout_lines);
   result.measures.reserve(measure_lines);

@@ -349,11 +349,17 @@ struct split_row {
   std::uint32_t line, column, length;  // of the txn_id field
   std::uint32_t share_column;
   bool usable;
+  std::uint32_t next = none;  // the next row of its group
+  static constexpr std::uint32_t none = 0xffffffff;
 };
 
 struct split_book {
   std::vector<std::string> txn_ids;               // per group
-  std::vector<std::vector<split_row>> rows;       // per group
+  // Every row in file order, each group's linked from its first to its
+  // last: one vector, not one allocation per group, and a group's rows
+  // (most often adjacent lines) lie together.
+  std::vector<split_row> rows;
+  std::vector<std::uint32_t> first, last;         // per group, or split_row::none
   // Per group: a row was unusable or repeated a payee (its sum would only
   // repeat that error), and the errors that stand only if the txn_id is in
   // transactions.csv (read_dataset reports an unknown txn_id instead).
@@ -388,6 +394,47 @@ struct split_book {
     if (!may_hold(h)) return flat_index::empty;
     return index.find(h, id, [&](std::uint32_t g) -> std::string_view { return txn_ids[g]; });
   }
+  // A new group for `id`, with no rows yet.
+  std::uint32_t add_group(std::uint64_t h, std::string_view id) {
+    const auto g = static_cast<std::uint32_t>(txn_ids.size());
+    txn_ids.emplace_back(id);
+    first.push_back(split_row::none);
+    last.push_back(split_row::none);
+    bad_group.push_back(0);
+    if_known.emplace_back();
+    index.insert(h, g);
+    return g;
+  }
+  void add_row(std::uint32_t g, const split_row& r) {
+    const auto i = static_cast<std::uint32_t>(rows.size());
+    rows.push_back(r);
+    (last[g] == split_row::none ? first[g] : rows[last[g]].next) = i;
+    last[g] = i;
+  }
+  // The rows of group g, in file order: for (const split_row& r : book.group(g)).
+  class group_rows {
+   public:
+    struct iterator {
+      const std::vector<split_row>* rows;
+      std::uint32_t i;
+      const split_row& operator*() const { return (*rows)[i]; }
+      iterator& operator++() {
+        i = (*rows)[i].next;
+        return *this;
+      }
+      bool operator!=(const iterator& o) const { return i != o.i; }
+    };
+    group_rows(const std::vector<split_row>& rows, std::uint32_t first) : rows_(rows), first_(first) {}
+    iterator begin() const { return {&rows_, first_}; }
+    iterator end() const { return {&rows_, split_row::none}; }
+    bool empty() const { return first_ == split_row::none; }
+    const split_row& front() const { return rows_[first_]; }
+
+   private:
+    const std::vector<split_row>& rows_;
+    std::uint32_t first_;
+  };
+  group_rows group(std::uint32_t g) const { return {rows, first[g]}; }
 };
 
 using detail::is_currency_code;
@@ -929,7 +976,7 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
     }
   if (!ok) return;
   // Groups are keyed as the stream will look them up (the book's index):
-  // no std::string per row, one allocation per group.
+  // no std::string per row, no allocation per group.
   auto& bad_group = book.bad_group;
   // The rows through the stream's record splitter (the strict reader for
   // quoted or malformed lines, same errors and places): splits.csv has a
@@ -938,6 +985,17 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
   const std::size_t header_bytes = in.position();
   const auto header_lines =
       static_cast<std::uint32_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(header_bytes), '\n'));
+  {
+    // Room for every row, and for groups of two rows (the most common
+    // split), so that the index is not re-placed as it grows.
+    const std::size_t lines = count_line_feeds(text.data() + header_bytes, text.size() - header_bytes) + 1;
+    book.rows.reserve(lines);
+    for (auto* v : {&book.first, &book.last}) v->reserve(lines / 2 + 1);
+    book.txn_ids.reserve(lines / 2 + 1);
+    book.bad_group.reserve(lines / 2 + 1);
+    book.if_known.reserve(lines / 2 + 1);
+    book.index.reserve(lines / 2 + 1);
+  }
   std::vector<csv::field> fields;
   csv::record rec;
   auto on_error = [&](std::uint32_t line, std::uint32_t column, std::uint32_t length, std::string message) {
@@ -974,21 +1032,14 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
     }
     const auto h = txn_hash(id.text);
     auto g = book.index.find(h, id.text, [&](std::uint32_t k) -> std::string_view { return book.txn_ids[k]; });
-    if (g == flat_index::empty) {
-      g = static_cast<std::uint32_t>(book.txn_ids.size());
-      book.txn_ids.emplace_back(id.text);
-      book.rows.emplace_back().reserve(2);  // a split is most often two payees
-      bad_group.push_back(0);
-      book.if_known.emplace_back();
-      book.index.insert(h, g);
-    }
+    if (g == flat_index::empty) g = book.add_group(h, id.text);
     // A row in error stays in its group, unusable, and spoils the group's sum.
     const auto keep_unusable = [&] {
       bad_group[g] = 1;
-      book.rows[g].push_back({0, decimal(), line, id.column, id.length, sf.column, false});
+      book.add_row(g, {0, decimal(), line, id.column, id.length, sf.column, false});
     };
     if (!payee || !share) return keep_unusable();
-    for (const auto& r : book.rows[g])
+    for (const auto& r : book.group(g))
       if (r.usable && r.payee == *payee) {
         book.if_known[g].push_back(
             {severity::error, {path, pf.line, pf.column, pf.length}, {}, {},
@@ -997,7 +1048,7 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
                          shown(id.text), shown(pf.text), r.line)});
         return keep_unusable();
       }
-    book.rows[g].push_back({*payee, *share, line, id.column, id.length, sf.column, true});
+    book.add_row(g, {*payee, *share, line, id.column, id.length, sf.column, true});
   };
   split_records(text.substr(header_bytes), header_lines + 1, static_cast<std::uint32_t>(header.size()),
                 options.max_field_length, fields, rec, nullptr, on_record, on_error);
@@ -1288,9 +1339,11 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
   diagnostics split_diags;
   read_split_book(ds, splits, split_diags, ropts, find_payee);
   std::vector<std::pair<std::uint32_t, decimal>> shares;
-  for (const auto& rows : splits.rows) {
+  kernel.reserve_split_groups(splits.txn_ids.size(), splits.rows.size());
+  splits.kernel_group.reserve(splits.txn_ids.size());
+  for (std::uint32_t g = 0; g < splits.txn_ids.size(); ++g) {
     shares.clear();
-    for (const auto& r : rows)
+    for (const auto& r : splits.group(g))
       if (r.usable) shares.emplace_back(r.payee, r.share);
     splits.kernel_group.push_back(kernel.add_split_group(shares));
   }
@@ -1721,7 +1774,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
   for (std::size_t g = 0; fatal_line == 0 && g < splits.txn_ids.size(); ++g) {
     bool seen = false;
     for (auto& w : workers) seen = seen || w->split_seen[g];
-    const auto& rows = splits.rows[g];
+    const auto rows = splits.group(static_cast<std::uint32_t>(g));
     if (!seen) {
       for (const auto& r : rows)
         split_diags.error({splits_path, r.line, r.column, r.length},
@@ -1734,14 +1787,15 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     for (const auto& r : rows) sum += r.share;
     if (sum == decimal(1)) continue;
     std::string lines;
-    for (std::size_t k = 0; k < rows.size(); ++k) {
+    std::size_t k = 0;
+    for (const auto& r : rows) {
       if (k == 10) {
         lines += ", ...";
         break;
       }
-      lines += fmt::format("{}{}", k == 0 ? "" : ", ", rows[k].line);
+      lines += fmt::format("{}{}", k++ == 0 ? "" : ", ", r.line);
     }
-    split_diags.error({splits_path, rows[0].line, rows[0].share_column, 1},
+    split_diags.error({splits_path, rows.front().line, rows.front().share_column, 1},
                        fmt::format("shares of txn_id '{}' sum to {}, expected exactly 1 (split rows on lines {})",
                                    splits.txn_ids[g], sum.to_string(), lines));
   }
