@@ -337,6 +337,12 @@ inline std::uint64_t txn_hash(std::string_view id) {
   const auto n = plain_number(id);
   return n ? number_hash(*n) : hash_text(id);
 }
+// A txn_id cell's plain number (or UINT32_MAX) and txn_hash, for the rows
+// being read: an unquoted cell lies in the block (see block_number).
+inline std::pair<std::uint32_t, std::uint64_t> txn_key(std::string_view id, bool quoted) {
+  const std::uint32_t n = quoted ? plain_number(id).value_or(UINT32_MAX) : block_number(id.data(), id.size());
+  return {n, n != UINT32_MAX ? number_hash(n) : hash_text(id)};
+}
 
 using detail::shown;
 
@@ -1319,15 +1325,14 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
       for (std::uint32_t p = 0; p < ds.payees.size(); ++p) payee_by_number[*plain_number(ds.payees.ids[p])] = p;
     }
   }
-  auto find_payee = [&](const csv::field& f) -> std::uint32_t {
-    const std::string_view t = f.text;
+  // The payee named by a payee_id cell. An unquoted cell lies in the block
+  // (see block_number); a quoted one may be in the strict reader's record.
+  auto payee_of = [&](std::string_view t, bool quoted) -> std::uint32_t {
     if (payee_by_number.empty()) return payee_index.find(hash_text(t), t, payee_id);
-    // An unquoted field lies in the block (see block_number); a quoted one
-    // may be in the strict reader's record.
-    const std::uint32_t n =
-        f.quoted ? plain_number(t).value_or(flat_index::empty) : block_number(t.data(), t.size());
+    const std::uint32_t n = quoted ? plain_number(t).value_or(flat_index::empty) : block_number(t.data(), t.size());
     return n < payee_by_number.size() ? payee_by_number[n] : flat_index::empty;
   };
+  auto find_payee = [&](const csv::field& f) { return payee_of(f.text, f.quoted); };
   const date_parser dates(plan.settings().year);
   split_book splits;
   // An error in splits.csv does not stop here: transactions.csv is still
@@ -1440,14 +1445,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
         if (id.empty()) return false;
         const auto day = dates(text_of(static_cast<std::size_t>(cols.date)));
         if (!day) return false;
-        const auto pt = text_of(static_cast<std::size_t>(cols.payee));
-        std::uint32_t payee;
-        if (payee_by_number.empty()) {
-          payee = payee_index.find(hash_text(pt), pt, payee_id);
-        } else {
-          const std::uint32_t n = block_number(pt.data(), pt.size());
-          payee = n < payee_by_number.size() ? payee_by_number[n] : flat_index::empty;
-        }
+        const std::uint32_t payee = payee_of(text_of(static_cast<std::size_t>(cols.payee)), false);
         if (payee == flat_index::empty) return false;
         const auto amount = text_of(static_cast<std::size_t>(cols.amount));
         std::int64_t coefficient = 0;
@@ -1471,9 +1469,8 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
             slot = known->second;
           }
         }
-        const std::uint32_t number = block_number(id.data(), id.size());
-        w.ids.push_back({number != UINT32_MAX ? number_hash(number) : hash_text(id), id.data(),
-                         static_cast<std::uint32_t>(id.size()), no_row, number});
+        const auto [number, h] = txn_key(id, false);
+        w.ids.push_back({h, id.data(), static_cast<std::uint32_t>(id.size()), no_row, number});
         const std::size_t amount_at = at[static_cast<std::size_t>(cols.amount)];
         keep(*day, payee, slot, 0, coefficient, amount_scale, line, static_cast<std::uint32_t>(amount_at - pos + 1),
              static_cast<std::uint32_t>(std::max<std::size_t>(amount.size(), 1)), text_of);
@@ -1490,9 +1487,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
         // the block (see below); `row` is set once the row is known good. A
         // quoted txn_id may live in the strict reader's record, gone by then:
         // it is looked up now (rare).
-        const std::uint32_t number = id.quoted ? plain_number(id.text).value_or(UINT32_MAX)
-                                               : block_number(id.text.data(), id.text.size());
-        const auto h = number != UINT32_MAX ? number_hash(number) : hash_text(id.text);
+        const auto [number, h] = txn_key(id.text, id.quoted);
         std::uint32_t group = 0;
         if (id.quoted && !splits.txn_ids.empty()) {
           const auto g = splits.find(h, id.text);
