@@ -217,6 +217,8 @@ bool write_outputs(const run_result& result, const std::string& directory, diagn
   // is rendered here: the two are independent, and at payroll scale each is
   // tens of milliseconds of a run's serial end.
   std::string measures;
+  std::vector<std::pair<const char*, std::string>> files;  // in the order they are renamed into place
+  files.reserve(3);
   const unsigned cores = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
   if (cores > 1 && result.measures.size() > 4096) {
     std::exception_ptr failed;  // bad_alloc on the side thread, rethrown here
@@ -236,11 +238,15 @@ bool write_outputs(const run_result& result, const std::string& directory, diagn
     }
     side.join();
     if (failed) std::rethrow_exception(failed);
-    return write_all(directory, {{"payouts.csv", std::move(payouts)}, {"measures.csv", std::move(measures)},
-                                 {"control_totals.csv", totals.str()}}, diags);
+    files.emplace_back("payouts.csv", std::move(payouts));
+  } else {
+    files.emplace_back("payouts.csv", render_payouts(result));
+    measures = render_measures(result);
   }
-  return write_all(directory, {{"payouts.csv", render_payouts(result)}, {"measures.csv", render_measures(result)},
-                               {"control_totals.csv", totals.str()}}, diags);
+  // Moved in, not copied (an initializer list would copy megabytes of text).
+  files.emplace_back("measures.csv", std::move(measures));
+  files.emplace_back("control_totals.csv", totals.str());
+  return write_all(directory, files, diags);
 }
 
 }  // namespace icm
