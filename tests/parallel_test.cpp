@@ -194,6 +194,54 @@ TEST_F(fixture, output_files_are_the_same_for_any_thread_count) {
   }
 }
 
+// The crediting kernel decides rules written on one text column by a table
+// of that column's truth words (one lookup a row, every row through the same
+// instructions) and any other rules by running them as filters, rule after
+// rule. Both must credit alike: the same plan, once with each rule joined to
+// a test that always holds (which the table cannot decide), gives the same
+// measures and payouts, in every rounding mode (50% of an odd cent is a
+// tie), with one sum or with counts, minima and filtered aggregates, loaded
+// or streamed.
+TEST_F(fixture, rule_table_credits_as_the_rules_run_as_filters) {
+  auto plan_text = [](const char* mode, bool more_aggregates, bool as_filters) {
+    const std::string always = as_filters ? " and (amount >= 0 or amount < 0)" : "";
+    return fmt::format(
+        "plan \"rules\" {{\n  currency USD\n  period quarter\n  year 2026\n  rounding {}\n}}\n"
+        "columns product\n"
+        "credit 100% where product in (\"saas\", \"services\"){}\n"
+        "credit 50% where product == \"hardware\"{}\n"
+        "credit 33.3333% where not product in (\"support\", \"saas\"){}\n"
+        "measure credited = sum(credit)\n{}"
+        "component commission {{\n  pay credited * 10%\n}}\n",
+        mode, always, always, always,
+        more_aggregates ? "measure deals = count(credit)\nmeasure smallest = min(credit)\n"
+                          "measure hardware = max(credit where product == \"hardware\")\n"
+                        : "");
+  };
+  // The output files and the run's summary (credits given among its lines).
+  auto summarized = [](const icm::plan& plan, bool stream) {
+    icm::diagnostics diags;
+    std::optional<icm::run_result> r;
+    if (stream) {
+      r = icm::run_files(plan, (dir_ / "shuffled").string(), diags, {2});
+    } else if (auto data = icm::read_dataset((dir_ / "base").string(), diags)) {
+      r = icm::run(plan, *data, diags, {1});
+    }
+    return r ? output_bytes(*r) + icm::format_control_totals(r->totals) : "run failed: " + headlines(diags);
+  };
+  for (const char* mode : {"half_even", "half_up", "half_down", "down", "up", "floor", "ceiling"})
+    for (bool more : {false, true}) {
+      icm::diagnostics diags;
+      auto by_table = icm::plan::parse(plan_text(mode, more, false), "table.icm", diags);
+      auto by_filters = icm::plan::parse(plan_text(mode, more, true), "filters.icm", diags);
+      ASSERT_TRUE(by_table && by_filters) << headlines(diags);
+      const std::string expected = summarized(*by_filters, false);
+      ASSERT_NE(expected.find(",credited,"), std::string::npos) << expected.substr(0, 400);
+      EXPECT_TRUE(same(summarized(*by_table, false), expected)) << mode << (more ? ", more aggregates" : "");
+      EXPECT_TRUE(same(summarized(*by_table, true), expected)) << mode << (more ? ", more aggregates" : "");
+    }
+}
+
 std::optional<icm::plan> fixture_plan(const std::string& variant) {
   icm::diagnostics diags;
   const std::string path = std::string(ICM_SOURCE_DIR) + "/rules/reference-" + variant + ".icm";

@@ -179,6 +179,33 @@ struct chunk_factor {
   int digits = -1;
 };
 
+// Division of a magnitude below 2^63 by d = 10^k (0 <= k <= 18) as a
+// multiply and a shift (Granlund-Montgomery: m = ceil(2^(63+l) / d), l =
+// ceil(log2 d); the quotient is the high word of n x m shifted right by
+// l - 1), so that rounding a credit costs no hardware division. k = 0 keeps
+// n: m = 0 and `keep` all ones, so the caller needs no branch on k.
+struct pow10_divisor {
+  std::uint64_t d = 1;
+  std::uint64_t m = 0;
+  int post_shift = 0;
+  std::uint64_t keep = ~std::uint64_t{0};
+};
+
+// What the rule-table path (credit_kernel::credit_by_word) needs of a row's
+// (currency slot, rule, period), in one cache line: the factor, its divisor
+// (as pow10_divisor), the tally class of its rows and their tally. Rows of
+// no rule or outside the plan year have entries too (coefficient 0, class
+// the reason), so that every row runs the same instructions.
+struct alignas(64) word_entry {
+  std::int64_t coefficient = 0;
+  std::uint64_t d = 1, m = 0, keep = ~std::uint64_t{0};
+  std::int64_t low = 0, high = 0;  // amounts of the rows tallied here, as in chunk_tally
+  std::uint32_t rows = 0;
+  std::uint8_t post_shift = 0;
+  std::int8_t digits = 0;  // -1: credit_row's general path
+  std::uint8_t cls = 0;
+};
+
 // Reused buffers of one thread.
 struct kernel_scratch {
   std::vector<std::int8_t> period;
@@ -189,6 +216,8 @@ struct kernel_scratch {
   std::vector<std::uint8_t> mask;
   std::vector<std::vector<std::uint8_t>> masks;
   std::vector<chunk_factor> factors;  // by (currency slot, rule, period)
+  std::vector<word_entry> entries;    // by (currency slot, rule or none, period or none)
+  std::vector<std::uint32_t> zeros;   // ids of a column the chunk does not have
   std::vector<chunk_tally> tallies;   // by (lane, currency slot, class)
 };
 
@@ -230,6 +259,13 @@ class credit_kernel {
     std::uint32_t manager;
     std::uint8_t on_plan;
   };
+  // Whether a payee may be credited on a day, as one compare: on plan and
+  // (uint32)(day - hire) <= span. A payee off plan has hire INT32_MAX and
+  // span 0 (no transaction is dated INT32_MAX).
+  struct eligibility {
+    std::int32_t hire;
+    std::uint32_t span;
+  };
   struct split_share {
     std::uint32_t payee;
     decimal share;
@@ -251,13 +287,37 @@ class credit_kernel {
                  credit_accumulator& acc) const;
   std::optional<std::int64_t> credit_minor(const txn_chunk& c, std::size_t row, const credit_factor& f,
                                            std::size_t rule, const split_share* share, const decimal& rate) const;
+  // The steps of process(): credit factors at the chunk's amount scale;
+  // each row's period, rule, credit and tally, by the rule table
+  // (credit_by_word, one instance per rounding mode) or by running the rules
+  // as filters (credit_by_rules, then count_rows); the tallies folded into
+  // the accumulator.
+  void prepare_factors(const txn_chunk& c, const currency_book& book, kernel_scratch& s) const;
+  template <rounding_mode Mode>
+  void credit_by_word(const txn_chunk& c, const currency_book& book, credit_accumulator& acc,
+                      kernel_scratch& s) const;
+  void credit_by_rules(const txn_chunk& c, const currency_book& book, credit_accumulator& acc,
+                       kernel_scratch& s) const;
+  void count_rows(const txn_chunk& c, const currency_book& book, kernel_scratch& s) const;
+  void fold_tallies(const txn_chunk& c, const currency_book& book, credit_accumulator& acc,
+                    kernel_scratch& s) const;
 
   const compile::compiled_plan& plan_;
   const plan_calendar& calendar_;
   text_test_set texts_;
   std::vector<row_filter> rules_, filters_;
+  // When every rule is decided by the truth word of one text slot (the
+  // usual `product in (...)`): the first rule matching each word (masked by
+  // rule_word_mask_), rules_.size() for none. A row then costs one lookup,
+  // not a pass per rule. Empty: the rules run as filters.
+  // The table holds the rule's offset in credit_by_word's entries (rule x
+  // (periods + 1)), so that a row's entry is one sum.
+  std::size_t rule_slot_ = 0;
+  std::uint64_t rule_word_mask_ = 0;
+  std::vector<std::uint32_t> rule_of_word_;
   std::vector<std::uint32_t> plain_aggregates_, filtered_aggregates_;
   std::vector<payee_state> payees_;
+  std::vector<eligibility> eligible_;  // by payee row, half the bytes of payees_
   bool lane_sum_ = false, lane_count_ = false, lane_min_ = false, lane_max_ = false;
   std::unordered_map<std::string, std::vector<std::optional<decimal>>> fx_;  // code -> rate per period
   std::vector<std::uint32_t> split_begin_{0};

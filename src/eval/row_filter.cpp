@@ -205,6 +205,32 @@ bool compare_holds(comparison op, const T& v, const std::vector<T>& cs) {
   }
 }
 
+// A postfix condition, one row: `leaf(t)` is the value of test t. An empty
+// program holds for every row; the parser's nesting limit bounds the depth.
+template <typename Leaf>
+bool holds(const std::vector<compile::row_instruction>& code, Leaf&& leaf) {
+  if (code.empty()) return true;
+  std::array<bool, 256> stack{};
+  std::size_t top = 0;
+  for (const auto& ins : code) {
+    switch (ins.op) {
+      case compile::row_op::test: stack[top++] = leaf(ins.test); break;
+      case compile::row_op::logical_and:
+        --top;
+        stack[top - 1] = stack[top - 1] && stack[top];
+        break;
+      case compile::row_op::logical_or:
+        --top;
+        stack[top - 1] = stack[top - 1] || stack[top];
+        break;
+      case compile::row_op::logical_not: stack[top - 1] = !stack[top - 1]; break;
+      case compile::row_op::always: stack[top++] = true; break;
+    }
+    if (top >= stack.size()) return false;
+  }
+  return top > 0 && stack[top - 1];
+}
+
 }  // namespace
 
 bool row_filter::run_test(const test& t, const txn_chunk& c, std::size_t row,
@@ -315,27 +341,21 @@ void row_filter::select(const txn_chunk& c, const std::uint32_t* sel, std::size_
 }
 
 bool row_filter::matches(const txn_chunk& c, std::size_t row, const credit_view& credit) const {
-  if (code_.empty()) return true;
-  // Postfix evaluation; the parser's nesting limit bounds the depth.
-  std::array<bool, 256> stack{};
-  std::size_t top = 0;
-  for (const auto& ins : code_) {
-    switch (ins.op) {
-      case compile::row_op::test: stack[top++] = run_test(tests_[ins.test], c, row, credit); break;
-      case compile::row_op::logical_and:
-        --top;
-        stack[top - 1] = stack[top - 1] && stack[top];
-        break;
-      case compile::row_op::logical_or:
-        --top;
-        stack[top - 1] = stack[top - 1] || stack[top];
-        break;
-      case compile::row_op::logical_not: stack[top - 1] = !stack[top - 1]; break;
-      case compile::row_op::always: stack[top++] = true; break;
-    }
-    if (top >= stack.size()) return false;
+  return holds(code_, [&](std::uint32_t t) { return run_test(tests_[t], c, row, credit); });
+}
+
+std::optional<std::size_t> row_filter::deciding_slot() const {
+  std::size_t slot = every_slot;
+  for (const auto& t : tests_) {
+    if (t.source != row_source::column && t.source != row_source::txn_currency) return std::nullopt;
+    if (slot != every_slot && slot != t.slot) return std::nullopt;
+    slot = t.slot;
   }
-  return top > 0 && stack[top - 1];
+  return slot;
+}
+
+bool row_filter::holds_for_word(std::uint64_t word) const {
+  return holds(code_, [&](std::uint32_t t) { return (word & tests_[t].bit) != 0; });
 }
 
 }  // namespace icm::eval

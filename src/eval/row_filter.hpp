@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,7 +45,7 @@ struct txn_chunk {
   std::size_t rows = 0;
   std::size_t first_row = 0;
   const std::int32_t* date = nullptr;    // day numbers
-  const std::uint32_t* payee = nullptr;  // payee rows
+  const std::uint32_t* payee = nullptr;  // payee rows, each below the payee count
   const std::int64_t* amount = nullptr;  // coefficients at amount_scale
   int amount_scale = 0;
   const std::uint32_t* line = nullptr;   // source lines
@@ -72,6 +73,8 @@ class text_test_set {
   // Where a test sits: (slot, bit). Slot column_count() is the payee.
   std::pair<std::size_t, unsigned> place(const compile::row_test* t) const;
   bool too_many() const { return too_many_; }
+  // Text tests on `slot` (bits of its truth words).
+  std::size_t test_count(std::size_t slot) const { return tests_[slot].size(); }
 
  private:
   std::vector<std::string> columns_;
@@ -93,6 +96,14 @@ class row_filter {
               std::vector<std::vector<std::uint8_t>>& scratch) const;
   // One row, with the credit it would give (aggregate filters).
   bool matches(const txn_chunk& c, std::size_t row, const credit_view& credit = {}) const;
+
+  // The text slot whose truth word alone decides the condition, when one
+  // does: `every_slot` for a condition with no test (any slot decides it),
+  // nullopt when it reads anything else (amount, date, payee, two slots).
+  static constexpr std::size_t every_slot = SIZE_MAX;
+  std::optional<std::size_t> deciding_slot() const;
+  // The condition for a row whose deciding slot has truth word `word`.
+  bool holds_for_word(std::uint64_t word) const;
 
  private:
   struct test {
