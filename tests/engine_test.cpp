@@ -387,6 +387,31 @@ TEST(Engine, SumsBeyondInt64StayExact) {
 
 // payouts.csv lists payees numerically when every id is an integer (leading
 // zeros and signs allowed; equal numbers by their bytes), else in byte order.
+// A plan of one sum adds each credit to its cell directly: credits that
+// take a cell past int64 (each one well inside it) spill it exactly, and
+// are counted once.
+TEST(Engine, OneSumCellsPastInt64StayExact) {
+  data_dir d;
+  std::string tx = "txn_id,date,payee_id,amount,product\n";
+  // Each product (amount x weight 100%) fits the kernel's fast path.
+  for (int i = 1; i <= 500; ++i) tx += fmt::format("T{},2026-02-{:02},1,200000000000000.00,saas\n", i, 1 + i % 28);
+  tx += "U1,2026-03-01,2,-0.01,saas\nU2,2026-03-02,2,7.00,saas\nU3,2026-03-03,2,9.00,support\n";
+  d.file("payees.csv", "payee_id\n1\n2\n").file("transactions.csv", tx);
+  const std::string plan_text =
+      "plan \"P\" { currency USD period year year 2026 }\ncolumns product\n"
+      "credit 100% where product == \"saas\"\nmeasure credited = sum(credit)\n"
+      "component c { pay credited * 1% }\n";
+  for (const auto& r : both_paths(plan_text, d, {1u, 2u})) {
+    auto m = period_measures(r);
+    // 500 x 2e16 minor units: past INT64_MAX (9.2e18).
+    EXPECT_EQ(m["1 credited"], "100000000000000000.00");
+    EXPECT_EQ(m["2 credited"], "6.99");
+    EXPECT_EQ(r.totals.credits, 502u);
+    EXPECT_EQ(r.totals.credited.count, 502u);
+    EXPECT_EQ(r.totals.read.amount.at("USD"), icm::decimal::parse_or_throw("100000000000000015.99"));
+  }
+}
+
 TEST(Engine, PayeesAreOrderedNumericallyWhenEveryIdIsAnInteger) {
   const std::string plan_text =
       "plan \"P\" { currency USD period year year 2026 }\ncredit 100%\nmeasure credited = sum(credit)\n"

@@ -57,10 +57,8 @@ bool rounds_away(U q, U r, U d, bool negative, rounding_mode mode) {
 }
 
 // v / div.d rounded by `mode`, for |v| < 2^63: the common credit, with no
-// 128-bit division (div.d = 1 returns v: no branch on it). `Divisor` has
-// the fields of pow10_divisor (a word_entry holds them inline).
-template <class Divisor>
-inline std::int64_t round_by(std::int64_t v, const Divisor& div, rounding_mode mode) {
+// 128-bit division (div.d = 1 returns v: no branch on it).
+inline std::int64_t round_by(std::int64_t v, const pow10_divisor& div, rounding_mode mode) {
   const bool negative = v < 0;
   const std::uint64_t n = negative ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
   const auto high = static_cast<std::uint64_t>((static_cast<uint128>(n) * div.m) >> 64);
@@ -68,6 +66,32 @@ inline std::int64_t round_by(std::int64_t v, const Divisor& div, rounding_mode m
   const std::uint64_t r = n - q * div.d;
   const auto s = static_cast<std::int64_t>(q + (rounds_away(q, r, div.d, negative, mode) ? 1 : 0));
   return negative ? -s : s;
+}
+
+// v / e.d rounded by `Mode`, for |v| < 2^61, from the floor of the quotient:
+// n = v + bias is in [0, 2^63) (bias = lowest x d, with lowest even and bias
+// between 2^61 and 2^62), q = floor(n / d) by the multiply and shift, so
+// floor(v / d) = q - lowest, of the parity of q, and the remainder r says
+// whether to round up from it. No sign to take off and put back.
+template <rounding_mode Mode>
+inline std::int64_t round_from_floor(std::int64_t v, const word_entry& e) {
+  const std::uint64_t n = static_cast<std::uint64_t>(v) + e.bias;
+  const std::uint64_t q = static_cast<std::uint64_t>((static_cast<uint128>(n) * e.m) >> 64) >> e.post_shift;
+  const std::uint64_t r = n - q * e.d;
+  const bool negative = v < 0;
+  bool up = false;
+  // `|` and `&`, not `||` and `&&`: the outcomes are as random as the credits.
+  switch (Mode) {
+    case rounding_mode::half_even: up = (2 * r > e.d) | ((2 * r == e.d) & ((q & 1) != 0)); break;
+    case rounding_mode::half_up: up = (2 * r > e.d) | ((2 * r == e.d) & !negative); break;  // ties away from 0
+    case rounding_mode::half_down: up = (2 * r > e.d) | ((2 * r == e.d) & negative); break;
+    case rounding_mode::down: up = negative & (r != 0); break;  // toward 0
+    case rounding_mode::up: up = !negative & (r != 0); break;   // away from 0
+    case rounding_mode::floor: up = false; break;
+    case rounding_mode::ceiling: up = r != 0; break;
+  }
+  // q - lowest wraps below 0 for a negative quotient: the cast gives it back.
+  return static_cast<std::int64_t>(q - e.lowest) + (up ? 1 : 0);
 }
 
 // v / 10^k rounded by `mode`, for |v| < 2^63 and 0 <= k <= 18.
@@ -411,15 +435,13 @@ void credit_kernel::process(const txn_chunk& c, const currency_book& book, credi
   prepare_factors(c, book, s);
   // A trace lists credits in row order, which the rule-by-rule path keeps.
   if (!rule_of_word_.empty() && acc.trace == nullptr) {
-    switch (mode_) {
-      case rounding_mode::half_even: credit_by_word<rounding_mode::half_even>(c, book, acc, s); break;
-      case rounding_mode::half_up: credit_by_word<rounding_mode::half_up>(c, book, acc, s); break;
-      case rounding_mode::half_down: credit_by_word<rounding_mode::half_down>(c, book, acc, s); break;
-      case rounding_mode::down: credit_by_word<rounding_mode::down>(c, book, acc, s); break;
-      case rounding_mode::up: credit_by_word<rounding_mode::up>(c, book, acc, s); break;
-      case rounding_mode::floor: credit_by_word<rounding_mode::floor>(c, book, acc, s); break;
-      case rounding_mode::ceiling: credit_by_word<rounding_mode::ceiling>(c, book, acc, s); break;
-    }
+    // A plan whose aggregates are one unfiltered sum (the usual "credited"
+    // measure) and no rollup adds to that lane directly; others go through
+    // give().
+    const bool one_sum = lane_sum_ && !lane_count_ && !lane_min_ && !lane_max_ && plain_aggregates_.size() == 1 &&
+                         filtered_aggregates_.empty() && rollup_depth_ == 0;
+    if (one_sum) credit_by_word_in_mode<true>(c, book, acc, s);
+    else credit_by_word_in_mode<false>(c, book, acc, s);
   } else {
     credit_by_rules(c, book, acc, s);
     count_rows(c, book, s);
@@ -577,124 +599,178 @@ void credit_kernel::credit_by_rules(const txn_chunk& c, const currency_book& boo
 
 }
 
-// One pass over the chunk, each row: its period and rule (one lookup in the
-// rule table), so its entry; its payee's eligibility; its credit, added to
-// its payee's cell; its tally in the entry. Which rows match is as random
-// as the rows, so a row of no rule or outside the plan year takes an entry
-// of coefficient 0 and runs the same instructions, adding 0: the only
-// branch on the data is to credit_row, for the rare rows it takes (splits,
-// payees off plan or out of employment, wide factors or products, missing
-// FX). One instance per rounding mode: a switch on it per row would cost an
+// One instance per rounding mode: a switch on it per row would cost an
 // indirect jump.
-template <rounding_mode Mode>
+template <bool OneSum>
+void credit_kernel::credit_by_word_in_mode(const txn_chunk& c, const currency_book& book, credit_accumulator& acc,
+                                           kernel_scratch& s) const {
+  switch (mode_) {
+    case rounding_mode::half_even: return credit_by_word<rounding_mode::half_even, OneSum>(c, book, acc, s);
+    case rounding_mode::half_up: return credit_by_word<rounding_mode::half_up, OneSum>(c, book, acc, s);
+    case rounding_mode::half_down: return credit_by_word<rounding_mode::half_down, OneSum>(c, book, acc, s);
+    case rounding_mode::down: return credit_by_word<rounding_mode::down, OneSum>(c, book, acc, s);
+    case rounding_mode::up: return credit_by_word<rounding_mode::up, OneSum>(c, book, acc, s);
+    case rounding_mode::floor: return credit_by_word<rounding_mode::floor, OneSum>(c, book, acc, s);
+    case rounding_mode::ceiling: return credit_by_word<rounding_mode::ceiling, OneSum>(c, book, acc, s);
+  }
+}
+
+// Each row: its period and rule (one lookup in the rule table), so its
+// entry; its payee's eligibility; its credit, added to its payee's cell;
+// its tally in the entry's. Which rows match is as random as the rows, so a
+// row of no rule or outside the plan year takes an entry of coefficient 0
+// and runs the same instructions, adding 0: no branch on the data. The rare
+// rows for credit_row (splits, payees off plan or out of employment, wide
+// factors or products, missing FX) are listed and done after the loop.
+// OneSum: the plan's one aggregate is an unfiltered sum and there is no
+// rollup, so the credit goes straight to its cell.
+template <rounding_mode Mode, bool OneSum>
 void credit_kernel::credit_by_word(const txn_chunk& c, const currency_book& book, credit_accumulator& acc,
                                    kernel_scratch& s) const {
   const std::size_t n = c.rows;
   const std::size_t rule_count = rules_.size(), periods = period_count();
-  // Entries by (slot, rule or none, period or none), from the chunk's
-  // factors; a slot's entries padded to a power of two (a shift, not a
-  // multiply, per row).
+  // Entries by (split or not, slot, rule or none, period or none), from the
+  // chunk's factors; a slot's entries padded to a power of two (a shift,
+  // not a multiply, per row).
   const std::size_t rule_stride = periods + 1;
   unsigned slot_shift = 0;
   while ((std::size_t{1} << slot_shift) < (rule_count + 1) * rule_stride) ++slot_shift;
-  s.entries.assign(book.size() << slot_shift, {});
+  const std::size_t half = book.size() << slot_shift;  // the split rows' copy
+  s.entries.assign(2 * half, {});
+  s.entry_tallies.assign(s.entries.size(), {});
+  // A factor with its divisor: digits 0 becomes coefficient x 10 and digits
+  // 1 (a division by 10 that is exact), so that every divisor is a multiply
+  // and a shift; false when the factor leaves the fast path.
+  auto set_factor = [](word_entry& e, std::int64_t coefficient, int digits) {
+    if (digits == 0) {
+      if (__builtin_mul_overflow(coefficient, std::int64_t{10}, &coefficient)) return false;
+      digits = 1;
+    }
+    if (digits < 1 || digits > 18 || __builtin_mul_overflow(coefficient, std::int64_t{4}, &e.coefficient))
+      return false;
+    const pow10_divisor& div = divisors[static_cast<std::size_t>(digits)];
+    e.d = div.d;
+    e.m = div.m;
+    e.post_shift = static_cast<std::uint8_t>(div.post_shift);
+    e.lowest = ((std::uint64_t{1} << 61) + div.d - 1) / div.d;  // ceil(2^61 / d), then even
+    e.lowest += e.lowest & 1;
+    e.bias = e.lowest * div.d;
+    return true;
+  };
   for (std::size_t slot = 0; slot < book.size(); ++slot)
     for (std::size_t r = 0; r <= rule_count; ++r)
       for (std::size_t p = 0; p <= periods; ++p) {
         word_entry& e = s.entries[(slot << slot_shift) + r * rule_stride + p];
+        e.period = static_cast<std::uint8_t>(p);
+        e.rule = static_cast<std::uint16_t>(r);
+        e.slot = static_cast<std::uint16_t>(slot);
         if (p == periods || r == rule_count) {
           e.cls = static_cast<std::uint8_t>(first_reason_class + (p == periods ? 0 : 1));
-          continue;  // coefficient 0, digits 0: credits 0
+          set_factor(e, 0, 0);  // credits 0
+        } else {
+          const chunk_factor& f = s.factors[(slot * rule_count + r) * periods + p];
+          e.cls = credited_class;
+          if (f.digits < 0 || !set_factor(e, f.coefficient, f.digits)) {
+            set_factor(e, 0, 0);
+            e.slow = ~std::uint32_t{0};
+          }
         }
-        const chunk_factor& f = s.factors[(slot * rule_count + r) * periods + p];
-        const pow10_divisor& div = divisors[static_cast<std::size_t>(std::max(f.digits, 0))];
-        e.coefficient = f.coefficient;
-        e.d = div.d;
-        e.m = div.m;
-        e.keep = div.keep;
-        e.post_shift = static_cast<std::uint8_t>(div.post_shift);
-        e.digits = static_cast<std::int8_t>(f.digits);
-        e.cls = credited_class;
+        word_entry& split_copy = s.entries[half + (slot << slot_shift) + r * rule_stride + p];
+        split_copy = e;
+        split_copy.slow = ~std::uint32_t{0};
       }
   if (s.zeros.size() < n) s.zeros.resize(n, 0);
-  // Tallies of the rows credit_row took, by (slot, class).
+  // The chunk's tallies, by (slot, class).
   s.tallies.assign(book.size() * class_count, {});
-
-  // Columns and tables as locals: a store through a byte pointer may alias
-  // anything, and members would be reloaded after each.
-  word_entry* entries = s.entries.data();
   chunk_tally* taken = s.tallies.data();
-  const std::uint32_t* ccy = c.text.back().ids ? c.text.back().ids : s.zeros.data();
-  const std::uint32_t* rule_ids = c.text[rule_slot_].ids ? c.text[rule_slot_].ids : s.zeros.data();
-  const std::uint64_t* rule_truth = c.text[rule_slot_].truth;
-  const std::uint64_t word_mask = rule_word_mask_;
-  const std::uint32_t* rule_of_word = rule_of_word_.data();
+
+  // Two passes, each with few enough columns and tables to keep them in
+  // registers: each row's entry, then each row's credit.
+  if (s.entry.size() < n) s.entry.resize(n);
+  std::uint32_t* entry_of = s.entry.data();
+  {
+    const std::uint32_t* ccy = c.text.back().ids ? c.text.back().ids : s.zeros.data();
+    const std::uint32_t* rule_ids = c.text[rule_slot_].ids ? c.text[rule_slot_].ids : s.zeros.data();
+    const std::uint32_t* split = c.split ? c.split : s.zeros.data();
+    const std::uint64_t* rule_truth = c.text[rule_slot_].truth;
+    const std::uint64_t word_mask = rule_word_mask_;
+    const std::uint32_t* rule_of_word = rule_of_word_.data();
+    const std::int32_t* date = c.date;
+    const std::int8_t* period_of_day = calendar_.period_of_day.data();
+    const auto days = static_cast<std::uint32_t>(calendar_.period_of_day.size());
+    const std::int32_t first_day = calendar_.first_day;
+    const auto none = static_cast<std::uint32_t>(periods);
+    const auto split_half = static_cast<std::uint32_t>(half);
+    for (std::size_t i = 0; i < n; ++i) {
+      // One unsigned compare covers both ends of the year.
+      const auto offset = static_cast<std::uint32_t>(date[i] - first_day);
+      const std::uint32_t period = offset < days ? static_cast<std::uint32_t>(period_of_day[offset]) : none;
+      const std::uint32_t rule_offset = rule_of_word[rule_truth[rule_ids[i]] & word_mask];
+      entry_of[i] = (ccy[i] << slot_shift) + rule_offset + period + (split[i] != 0 ? split_half : 0);
+    }
+  }
+
+  const word_entry* entries = s.entries.data();
+  entry_tally* tallies = s.entry_tallies.data();
   const std::uint32_t* payee_of = c.payee;
-  const std::uint32_t* split = c.split ? c.split : s.zeros.data();
   const std::int64_t* amount = c.amount;
   const std::int32_t* date = c.date;
-  const std::int8_t* period_of_day = calendar_.period_of_day.data();
-  const auto days = static_cast<std::uint32_t>(calendar_.period_of_day.size());
-  const std::int32_t first_day = calendar_.first_day;
   const eligibility* eligible = eligible_.data();
-  // A plan whose aggregates are one unfiltered sum (the usual "credited"
-  // measure) adds to that lane directly (one slot per payee and period);
-  // others go through give().
-  const bool one_sum = lane_sum_ && !lane_count_ && !lane_min_ && !lane_max_ && plain_aggregates_.size() == 1 &&
-                       filtered_aggregates_.empty();
-  std::int64_t* lane = one_sum ? acc.sum.data() : nullptr;
+  std::int64_t* lane = OneSum ? acc.sum.data() : nullptr;
   // Prefetches need an address, not a valid pointer: a null lane gives
   // addresses near 0, which are dropped.
   const auto lane_address = reinterpret_cast<std::uintptr_t>(lane);
   const std::size_t lane_stride = periods * sizeof(std::int64_t);
-  const bool rollup = rollup_depth_ > 0;
-  std::uint64_t spilled = 0;  // one_sum credits that give() counted
+  // Rows for credit_row, and (marked by the top bit) OneSum credits that
+  // would take their cell past int64, are listed and done after the loop:
+  // a call in the loop would leave its values to the few registers a call
+  // keeps, and the rest to the stack.
+  if (s.sel.size() < n) s.sel.resize(n);
+  std::uint32_t* later = s.sel.data();
+  std::size_t later_count = 0;
+  constexpr std::uint32_t spill_mark = std::uint32_t{1} << 31;
 
   auto credit = [&](std::size_t i) __attribute__((always_inline)) {
-    // One unsigned compare covers both ends of the year.
-    const auto offset = static_cast<std::uint32_t>(date[i] - first_day);
-    const std::size_t period = offset < days ? static_cast<std::size_t>(period_of_day[offset]) : periods;
-    const std::size_t rule_offset = rule_of_word[rule_truth[rule_ids[i]] & word_mask];
-    const std::uint32_t slot = ccy[i];
-    word_entry& e = entries[(static_cast<std::size_t>(slot) << slot_shift) + rule_offset + period];
+    const word_entry& e = entries[entry_of[i]];
     const std::uint32_t p = payee_of[i];
     const eligibility& who = eligible[p];
     const std::int64_t a = amount[i];
-    std::int64_t v;
-    // `&`, not `&&`: one test, no branch per condition.
-    const bool fast = (split[i] == 0) & (e.digits >= 0) &
+    std::int64_t product;
+    // `&`, not `&&`: no branch per condition. The coefficient times 4 keeps
+    // a product that fits below 2^61, where round_from_floor is exact.
+    const bool fast = (e.slow == 0) &
                       (static_cast<std::uint32_t>(date[i]) - static_cast<std::uint32_t>(who.hire) <= who.span) &
-                      !__builtin_mul_overflow(a, e.coefficient, &v) & (v != INT64_MIN);
-    const bool credited = e.cls == credited_class;
-    if (__builtin_expect(credited & !fast, 0)) {
-      const int k = credit_row(c, i, rule_offset / rule_stride, static_cast<int>(period), book, acc);
-      chunk_tally& t = taken[slot * class_count + static_cast<std::size_t>(k)];
-      t.low += static_cast<std::int64_t>(static_cast<std::uint32_t>(a));
-      t.high += a >> 32;
-      ++t.rows;
-      return;
+                      !__builtin_mul_overflow(a, e.coefficient, &product);
+    // A row for credit_row is tallied here as credited and credits 0 here;
+    // credit_row's class replaces credited after the loop.
+    const bool slow = (e.cls == credited_class) & !fast;
+    // The entry's amounts, int64 while they fit; past that the sum so far
+    // joins the chunk tally of its class (as 32-bit halves, exact).
+    entry_tally& t = tallies[entry_of[i]];
+    std::int64_t sum;
+    if (__builtin_expect(__builtin_add_overflow(t.sum, a, &sum), 0)) {
+      chunk_tally& wide = taken[e.slot * class_count + e.cls];
+      wide.low += static_cast<std::int64_t>(static_cast<std::uint32_t>(t.sum));
+      wide.high += t.sum >> 32;
+      sum = a;
     }
-    // Amounts summed as 32-bit halves in int64: exact for up to 2^31 rows
-    // (a chunk is a few thousand rows, or one block of a streamed file).
-    e.low += static_cast<std::int64_t>(static_cast<std::uint32_t>(a));
-    e.high += a >> 32;  // arithmetic: a = high * 2^32 + low
-    ++e.rows;
-    const std::int64_t minor = round_by(v, e, Mode);
-    if (one_sum) {
-      // Outside the plan year, period is `periods`: the next payee's first
-      // cell (or the padding cell), to which 0 is added.
-      std::int64_t& cell = lane[p * periods + period];
+    t.sum = sum;
+    ++t.rows;
+    const std::int64_t minor = round_from_floor<Mode>(product >> 2, e) & -static_cast<std::int64_t>(!slow);
+    bool spills = false;
+    if constexpr (OneSum) {
+      // Outside the plan year, the entry's period is `periods`: the next
+      // payee's first cell (or the padding cell), to which 0 is added.
+      std::int64_t& cell = lane[p * periods + e.period];
       std::int64_t total;
-      if (__builtin_expect(!__builtin_add_overflow(cell, minor, &total), 1)) {
-        cell = total;
-      } else {
-        give(acc, c, i, p, static_cast<int>(period), minor, false);  // the lane spills (minor is not 0)
-        ++spilled;
-      }
-    } else if (credited) {
-      give(acc, c, i, p, static_cast<int>(period), minor, false);
+      spills = __builtin_add_overflow(cell, minor, &total);
+      cell = spills ? cell : total;
+    } else if ((e.cls == credited_class) & !slow) {
+      give(acc, c, i, p, e.period, minor, false);
+      if (rollup_depth_ > 0) roll_up(acc, c, i, payees_[p].manager, e.period, minor, nullptr);
     }
-    if (rollup && credited) roll_up(acc, c, i, payees_[p].manager, static_cast<int>(period), minor, nullptr);
+    later[later_count] = static_cast<std::uint32_t>(i) | (spills ? spill_mark : 0);
+    later_count += slow | spills;
   };
   // The payee's eligibility and cells of a row a few ahead are fetched
   // early: random over payees, they miss L1, and fetched early the misses
@@ -704,23 +780,48 @@ void credit_kernel::credit_by_word(const txn_chunk& c, const currency_book& book
   for (; i + ahead < n; ++i) {
     const std::uint32_t a = payee_of[i + ahead];
     __builtin_prefetch(eligible + a);
-    __builtin_prefetch(reinterpret_cast<const void*>(lane_address + a * lane_stride));
+    if constexpr (OneSum) __builtin_prefetch(reinterpret_cast<const void*>(lane_address + a * lane_stride));
     credit(i);
   }
   for (; i < n; ++i) credit(i);
 
-  // The entries' tallies join credit_row's by (slot, class); a one_sum
-  // credit is counted here, by the rows of its entry.
+  // The entries' tallies join the chunk's by (slot, class); a OneSum credit
+  // is counted here, by the rows of its entry.
   std::uint64_t credits = 0;
   for (std::size_t k = 0; k < s.entries.size(); ++k) {
-    const word_entry& e = s.entries[k];
-    chunk_tally& t = taken[(k >> slot_shift) * class_count + e.cls];
-    t.low += e.low;
-    t.high += e.high;
-    t.rows += e.rows;
-    if (e.cls == credited_class) credits += e.rows;
+    const word_entry& e = entries[k];
+    const entry_tally& from = tallies[k];
+    chunk_tally& t = taken[e.slot * class_count + e.cls];
+    t.low += static_cast<std::int64_t>(static_cast<std::uint32_t>(from.sum));
+    t.high += from.sum >> 32;
+    t.rows += from.rows;
+    if (e.cls == credited_class) credits += from.rows;
   }
-  if (one_sum) acc.credits += credits - spilled;
+  for (std::size_t j = 0; j < later_count; ++j) {
+    const std::uint32_t row = later[j] & ~spill_mark;
+    const word_entry& e = entries[entry_of[row]];
+    if (later[j] & spill_mark) {
+      // A credit its cell could not take: give() spills the cell and
+      // starts it again (the sum is the same in any order).
+      std::int64_t product = 0;
+      __builtin_mul_overflow(amount[row], e.coefficient, &product);  // fits: the row was fast
+      give(acc, c, row, payee_of[row], e.period, round_from_floor<Mode>(product >> 2, e), false);
+      continue;
+    }
+    // The row moves from credited to the class credit_row gives it.
+    const int k = credit_row(c, row, e.rule, e.period, book, acc);
+    const std::int64_t a = amount[row];
+    chunk_tally& from = taken[e.slot * class_count + credited_class];
+    chunk_tally& to = taken[e.slot * class_count + static_cast<std::size_t>(k)];
+    from.low -= static_cast<std::int64_t>(static_cast<std::uint32_t>(a));
+    from.high -= a >> 32;
+    --from.rows;
+    to.low += static_cast<std::int64_t>(static_cast<std::uint32_t>(a));
+    to.high += a >> 32;
+    ++to.rows;
+  }
+  // credit_row and give() count their own credits.
+  if (OneSum) acc.credits += credits - later_count;
 }
 
 void credit_kernel::count_rows(const txn_chunk& c, const currency_book& book, kernel_scratch& s) const {

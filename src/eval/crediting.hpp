@@ -192,18 +192,35 @@ struct pow10_divisor {
 };
 
 // What the rule-table path (credit_kernel::credit_by_word) needs of a row's
-// (currency slot, rule, period), in one cache line: the factor, its divisor
-// (as pow10_divisor), the tally class of its rows and their tally. Rows of
-// no rule or outside the plan year have entries too (coefficient 0, class
-// the reason), so that every row runs the same instructions.
-struct alignas(64) word_entry {
-  std::int64_t coefficient = 0;
-  std::uint64_t d = 1, m = 0, keep = ~std::uint64_t{0};
-  std::int64_t low = 0, high = 0;  // amounts of the rows tallied here, as in chunk_tally
-  std::uint32_t rows = 0;
+// (currency slot, rule, period), in one cache line: the factor and how its
+// product is rounded (a floor division by d = 10^digits, digits >= 1, as a
+// multiply and a shift after adding bias = lowest x d, see
+// round_from_floor), the tally class of its rows, and where they go. Rows
+// of no rule or outside the plan year have entries too (coefficient 0,
+// class the reason), so that every row runs the same instructions. Split
+// transactions take a second copy of the entries, marked slow. 64 bytes
+// (an index is a shift); not aligned to 64, which would cost the kernel's
+// frame a register to realign the stack, for entries that stay in L1.
+struct word_entry {
+  std::int64_t coefficient = 0;  // times 4: a product that fits is below 2^61 in magnitude
+  std::uint64_t d = 10, m = 0;
+  std::uint64_t bias = 0, lowest = 0;
+  // Rows of this entry that credit_row takes whatever they hold: 0, or
+  // ~0 when the factor is not on the fast path (wide, missing FX).
+  std::uint32_t slow = 0;
   std::uint8_t post_shift = 0;
-  std::int8_t digits = 0;  // -1: credit_row's general path
   std::uint8_t cls = 0;
+  std::uint8_t period = 0;  // periods for none: the row's cell
+  std::uint16_t rule = 0;   // for credit_row
+  std::uint16_t slot = 0;   // currency slot, for the tallies
+  std::uint8_t unused[12] = {};
+};
+static_assert(sizeof(word_entry) == 64);
+
+// The rows a word_entry tallied: their amounts (int64 while they fit) and count.
+struct entry_tally {
+  std::int64_t sum = 0;
+  std::uint64_t rows = 0;
 };
 
 // Reused buffers of one thread.
@@ -217,6 +234,8 @@ struct kernel_scratch {
   std::vector<std::vector<std::uint8_t>> masks;
   std::vector<chunk_factor> factors;  // by (currency slot, rule, period)
   std::vector<word_entry> entries;    // by (currency slot, rule or none, period or none)
+  std::vector<entry_tally> entry_tallies;  // by entry
+  std::vector<std::uint32_t> entry;   // the entry of each row
   std::vector<std::uint32_t> zeros;   // ids of a column the chunk does not have
   std::vector<chunk_tally> tallies;   // by (lane, currency slot, class)
 };
@@ -293,9 +312,12 @@ class credit_kernel {
   // as filters (credit_by_rules, then count_rows); the tallies folded into
   // the accumulator.
   void prepare_factors(const txn_chunk& c, const currency_book& book, kernel_scratch& s) const;
-  template <rounding_mode Mode>
+  template <rounding_mode Mode, bool OneSum>
   void credit_by_word(const txn_chunk& c, const currency_book& book, credit_accumulator& acc,
                       kernel_scratch& s) const;
+  template <bool OneSum>
+  void credit_by_word_in_mode(const txn_chunk& c, const currency_book& book, credit_accumulator& acc,
+                              kernel_scratch& s) const;
   void credit_by_rules(const txn_chunk& c, const currency_book& book, credit_accumulator& acc,
                        kernel_scratch& s) const;
   void count_rows(const txn_chunk& c, const currency_book& book, kernel_scratch& s) const;
