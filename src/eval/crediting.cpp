@@ -68,30 +68,37 @@ inline std::int64_t round_by(std::int64_t v, const pow10_divisor& div, rounding_
   return negative ? -s : s;
 }
 
-// v / e.d rounded by `Mode`, for |v| < 2^61, from the floor of the quotient:
-// n = v + bias is in [0, 2^63) (bias = lowest x d, with lowest even and bias
-// between 2^61 and 2^62), q = floor(n / d) by the multiply and shift, so
-// floor(v / d) = q - lowest, of the parity of q, and the remainder r says
-// whether to round up from it. No sign to take off and put back.
+// Whether `Mode` rounds to the nearest (ties decided by the mode).
+constexpr bool to_nearest(rounding_mode m) {
+  return m == rounding_mode::half_even || m == rounding_mode::half_up || m == rounding_mode::half_down;
+}
+
+// v / e.d rounded by `Mode`, for |v| < 2^61, from the floor of a biased
+// quotient: n = v + bias is in [0, 2^63) (bias = lowest x d, lowest even,
+// plus d / 2 for the modes to the nearest), q = floor(n / d) by the multiply
+// and shift, so q - lowest is floor(v / d), or for the modes to the nearest
+// floor(v / d + 1/2), a tie being a remainder of 0. No sign to take off and
+// put back, and no comparison of the remainder with d / 2.
 template <rounding_mode Mode>
 inline std::int64_t round_from_floor(std::int64_t v, const word_entry& e) {
   const std::uint64_t n = static_cast<std::uint64_t>(v) + e.bias;
   const std::uint64_t q = static_cast<std::uint64_t>((static_cast<uint128>(n) * e.m) >> 64) >> e.post_shift;
   const std::uint64_t r = n - q * e.d;
   const bool negative = v < 0;
-  bool up = false;
+  std::uint64_t adjust = 0;  // subtracted (to the nearest) or added (the others)
   // `|` and `&`, not `||` and `&&`: the outcomes are as random as the credits.
   switch (Mode) {
-    case rounding_mode::half_even: up = (2 * r > e.d) | ((2 * r == e.d) & ((q & 1) != 0)); break;
-    case rounding_mode::half_up: up = (2 * r > e.d) | ((2 * r == e.d) & !negative); break;  // ties away from 0
-    case rounding_mode::half_down: up = (2 * r > e.d) | ((2 * r == e.d) & negative); break;
-    case rounding_mode::down: up = negative & (r != 0); break;  // toward 0
-    case rounding_mode::up: up = !negative & (r != 0); break;   // away from 0
-    case rounding_mode::floor: up = false; break;
-    case rounding_mode::ceiling: up = r != 0; break;
+    case rounding_mode::half_even: adjust = (r == 0) & q; break;      // a tie to an odd q: back to even
+    case rounding_mode::half_up: adjust = (r == 0) & negative; break;  // ties away from 0
+    case rounding_mode::half_down: adjust = (r == 0) & !negative; break;
+    case rounding_mode::down: adjust = negative & (r != 0); break;     // toward 0
+    case rounding_mode::up: adjust = !negative & (r != 0); break;      // away from 0
+    case rounding_mode::floor: adjust = 0; break;
+    case rounding_mode::ceiling: adjust = r != 0; break;
   }
   // q - lowest wraps below 0 for a negative quotient: the cast gives it back.
-  return static_cast<std::int64_t>(q - e.lowest) + (up ? 1 : 0);
+  const auto floor = static_cast<std::int64_t>(q - e.lowest);
+  return to_nearest(Mode) ? floor - static_cast<std::int64_t>(adjust) : floor + static_cast<std::int64_t>(adjust);
 }
 
 // v / 10^k rounded by `mode`, for |v| < 2^63 and 0 <= k <= 18.
@@ -642,6 +649,7 @@ void credit_kernel::credit_by_word(const txn_chunk& c, const currency_book& book
   // 1 (a division by 10 that is exact), so that every divisor is a multiply
   // and a shift; false when the factor leaves the fast path.
   auto set_factor = [](word_entry& e, std::int64_t coefficient, int digits) {
+    // (d is even: digits >= 1.)
     if (digits == 0) {
       if (__builtin_mul_overflow(coefficient, std::int64_t{10}, &coefficient)) return false;
       digits = 1;
@@ -654,7 +662,7 @@ void credit_kernel::credit_by_word(const txn_chunk& c, const currency_book& book
     e.post_shift = static_cast<std::uint8_t>(div.post_shift);
     e.lowest = ((std::uint64_t{1} << 61) + div.d - 1) / div.d;  // ceil(2^61 / d), then even
     e.lowest += e.lowest & 1;
-    e.bias = e.lowest * div.d;
+    e.bias = e.lowest * div.d + (to_nearest(Mode) ? div.d / 2 : 0);
     return true;
   };
   for (std::size_t slot = 0; slot < book.size(); ++slot)

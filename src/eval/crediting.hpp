@@ -194,8 +194,9 @@ struct pow10_divisor {
 // What the rule-table path (credit_kernel::credit_by_word) needs of a row's
 // (currency slot, rule, period), in one cache line: the factor and how its
 // product is rounded (a floor division by d = 10^digits, digits >= 1, as a
-// multiply and a shift after adding bias = lowest x d, see
-// round_from_floor), the tally class of its rows, and where they go. Rows
+// multiply and a shift after adding bias = lowest x d, plus d / 2 when the
+// plan rounds to the nearest, see round_from_floor), the tally class of
+// its rows, and where they go. Rows
 // of no rule or outside the plan year have entries too (coefficient 0,
 // class the reason), so that every row runs the same instructions. Split
 // transactions take a second copy of the entries, marked slow. 64 bytes
