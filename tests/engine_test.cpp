@@ -412,6 +412,37 @@ TEST(Engine, OneSumCellsPastInt64StayExact) {
   }
 }
 
+// Spec section 10: a text condition compares numerically when both sides
+// are decimals, as dates when both are ISO dates, else as texts. The engine
+// compares texts alone (no parsing) for ==, !=, in and not in when no
+// constant is a number or a date: "SAAS" and "SaaS" differ, "1.0" == "1".
+TEST(Engine, TextConditionsCompareNumbersDatesAndTextsAsSection10Says) {
+  data_dir d;
+  d.file("payees.csv", "payee_id\n1\n2\n3\n4\n5\n6\n7\n")
+      .file("transactions.csv",
+            "txn_id,date,payee_id,amount,product\n"
+            "T1,2026-01-05,1,100.00,1.0\nT2,2026-01-05,2,100.00,1\nT3,2026-01-05,3,100.00,saas\n"
+            "T4,2026-01-05,4,100.00,2026-01-05\nT5,2026-01-05,5,100.00,SaaS\nT6,2026-01-05,6,100.00,x\n"
+            "T7,2026-01-05,7,100.00,SAAS\n");
+  const std::string plan_text =
+      "plan \"P\" { currency USD period year year 2026 }\ncolumns product\n"
+      "credit 100% where product == \"1\"\n"
+      "credit 50% where product in (\"saas\", \"2026-01-05\")\n"
+      "credit 20% where product == \"x\"\n"
+      "credit 10% where product != \"SAAS\"\n"
+      "measure credited = sum(credit)\ncomponent c { pay credited * 1% }\n";
+  for (const auto& r : both_paths(plan_text, d, {1u, 2u})) {
+    auto m = period_measures(r);
+    EXPECT_EQ(m["1 credited"], "100.00");  // 1.0 == 1, numerically
+    EXPECT_EQ(m["2 credited"], "100.00");
+    EXPECT_EQ(m["3 credited"], "50.00");
+    EXPECT_EQ(m["4 credited"], "50.00");   // the same day
+    EXPECT_EQ(m["5 credited"], "10.00");   // SaaS is not saas, nor SAAS
+    EXPECT_EQ(m["6 credited"], "20.00");
+    EXPECT_EQ(m["7 credited"], "0.00");    // no rule: not credited
+  }
+}
+
 TEST(Engine, PayeesAreOrderedNumericallyWhenEveryIdIsAnInteger) {
   const std::string plan_text =
       "plan \"P\" { currency USD period year year 2026 }\ncredit 100%\nmeasure credited = sum(credit)\n"

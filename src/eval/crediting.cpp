@@ -995,12 +995,13 @@ crediting_result credit_transactions(const crediting_context& ctx, diagnostics& 
   for (std::size_t k = 0; k < truth.size(); ++k) {
     columns[k] = txns.attribute(texts.columns()[k]);
     truth[k].resize(std::max<std::size_t>(pool.size(), 1));
-    // Only for the values the column holds: the pool holds every text of
-    // the data set (payee ids, other columns), and a truth word costs the
-    // spec's dynamic comparisons (a few thousand instructions) per test.
-    used.assign(truth[k].size(), 0);
+    // The pool holds every text of the data set (payee ids, other
+    // columns). When a truth word may parse the value as a number or date
+    // (thousands of instructions), only the values the column holds get
+    // one; else every value (a few string compares, less than the scan).
+    used.assign(truth[k].size(), texts.parses(k) ? 0 : 1);
     used[0] = 1;
-    if (columns[k])
+    if (columns[k] && texts.parses(k))
       for (const std::uint32_t id : columns[k]->values) used[id] = 1;
     for (std::uint32_t id = 0; id < pool.size(); ++id)
       if (used[id]) truth[k][id] = texts.truth(k, pool.view(id));

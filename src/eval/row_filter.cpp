@@ -74,6 +74,23 @@ bool text_test(std::string_view value, comparison op, const std::vector<compile:
   }
 }
 
+// Whether a test is decided by comparing texts alone: ==, !=, in, not in
+// with constants that are neither numbers nor dates (section 10 compares
+// numerically, or as dates, only when both sides are numbers or dates, as
+// dynamic_compare does). No parsing of the value then.
+bool by_text_alone(const compile::row_test& t) {
+  if (t.op != comparison::eq && t.op != comparison::ne && t.op != comparison::in && t.op != comparison::not_in)
+    return false;
+  for (const auto& c : t.constants)
+    if (c.type != check::value_type::text || decimal::parse(c.text) || parse_date(c.text)) return false;
+  return true;
+}
+
+bool equals_any(std::string_view value, const std::vector<compile::row_test::constant>& cs) {
+  for (const auto& c : cs)
+    if (value == c.text) return true;
+  return false;
+}
 
 template <typename F>
 void for_each_test(const compile::compiled_plan& plan, F&& f) {
@@ -97,6 +114,7 @@ text_test_set::text_test_set(const compile::compiled_plan& plan, const payee_tab
       columns_.push_back(t.column);
   });
   tests_.resize(columns_.size() + 2);  // columns, currency, payee
+  by_text_.resize(tests_.size());
   for_each_test(plan, [&](const compile::row_test& t) {
     std::size_t slot = 0;
     switch (t.source) {
@@ -108,25 +126,35 @@ text_test_set::text_test_set(const compile::compiled_plan& plan, const payee_tab
       case row_source::txn_payee: slot = columns_.size() + 1; break;
       default: return;
     }
-    if (tests_[slot].size() == 64) too_many_ = true;
-    else tests_[slot].push_back(&t);
+    if (tests_[slot].size() == 64) {
+      too_many_ = true;
+      return;
+    }
+    tests_[slot].push_back(&t);
+    by_text_[slot].push_back(by_text_alone(t));
   });
   const auto& payee_tests = tests_.back();
   payee_truth_.assign(payees.size(), 0);
   if (!payee_tests.empty())
     for (std::size_t p = 0; p < payees.size(); ++p)
       for (std::size_t b = 0; b < payee_tests.size(); ++b)
-        if (text_test(payees.ids[p], payee_tests[b]->op, payee_tests[b]->constants))
+        if (holds(tests_.size() - 1, b, payees.ids[p]))
           payee_truth_[p] |= std::uint64_t{1} << b;
 }
 
 std::uint64_t text_test_set::truth(std::size_t slot, std::string_view value) const {
   if (slot == currency_slot() && value.empty()) value = plan_currency_;
   std::uint64_t word = 0;
-  const auto& tests = tests_[slot];
-  for (std::size_t b = 0; b < tests.size(); ++b)
-    if (text_test(value, tests[b]->op, tests[b]->constants)) word |= std::uint64_t{1} << b;
+  for (std::size_t b = 0; b < tests_[slot].size(); ++b)
+    if (holds(slot, b, value)) word |= std::uint64_t{1} << b;
   return word;
+}
+
+bool text_test_set::holds(std::size_t slot, std::size_t b, std::string_view value) const {
+  const auto& t = *tests_[slot][b];
+  if (!by_text_[slot][b]) return text_test(value, t.op, t.constants);
+  const bool equal = equals_any(value, t.constants);
+  return t.op == comparison::eq || t.op == comparison::in ? equal : !equal;
 }
 
 std::pair<std::size_t, unsigned> text_test_set::place(const compile::row_test* t) const {

@@ -15,6 +15,7 @@
 // dictionary), and a leaf costs one load and a shift per row.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -75,10 +76,19 @@ class text_test_set {
   bool too_many() const { return too_many_; }
   // Text tests on `slot` (bits of its truth words).
   std::size_t test_count(std::size_t slot) const { return tests_[slot].size(); }
+  // Whether a truth word of `slot` may parse the value as a number or date
+  // (a test with such constants, or an ordering): then it costs thousands of
+  // instructions, else a few string compares.
+  bool parses(std::size_t slot) const {
+    return std::find(by_text_[slot].begin(), by_text_[slot].end(), false) != by_text_[slot].end();
+  }
 
  private:
+  bool holds(std::size_t slot, std::size_t bit, std::string_view value) const;
+
   std::vector<std::string> columns_;
   std::vector<std::vector<const compile::row_test*>> tests_;  // per slot, then payee tests
+  std::vector<std::vector<bool>> by_text_;                      // per slot and test: decided by texts alone
   std::vector<std::uint64_t> payee_truth_;                    // per payee row
   std::string plan_currency_;
   bool too_many_ = false;  // more than 64 tests on one slot
