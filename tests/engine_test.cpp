@@ -443,6 +443,31 @@ TEST(Engine, TextConditionsCompareNumbersDatesAndTextsAsSection10Says) {
   }
 }
 
+// The kernel rounds a credit whose product fits below 2^61 by a multiply
+// and a shift; past that, exactly by the general path. Credits of 50% (0.50:
+// amount x 50 over 100) at that edge, ties to the even cent of both signs,
+// come out as the spec says on both sides of it.
+TEST(Engine, CreditsAtTheEdgeOfTheFastPathRoundAsTheSpecSays) {
+  data_dir d;
+  d.file("payees.csv", "payee_id\n1\n2\n3\n4\n5\n")
+      .file("transactions.csv",
+            "txn_id,date,payee_id,amount\n"
+            "T1,2026-01-05,1,461168601842738.79\nT2,2026-01-05,2,-461168601842738.79\n"
+            "T3,2026-01-05,3,461168601842738.77\nT4,2026-01-05,4,461168601842738.78\n"
+            "T5,2026-01-05,5,461168601842738.81\n");
+  const std::string plan_text =
+      "plan \"P\" { currency USD period year year 2026 rounding half_even }\ncredit 50%\n"
+      "measure credited = sum(credit)\ncomponent c { pay credited * 0% }\n";
+  for (const auto& r : both_paths(plan_text, d, {1u, 2u})) {
+    auto m = period_measures(r);
+    EXPECT_EQ(m["1 credited"], "230584300921369.40");  // .395: the even cent; the last fast product
+    EXPECT_EQ(m["2 credited"], "-230584300921369.40");
+    EXPECT_EQ(m["3 credited"], "230584300921369.38");  // .385
+    EXPECT_EQ(m["4 credited"], "230584300921369.39");
+    EXPECT_EQ(m["5 credited"], "230584300921369.40");  // .405, past the fast path
+  }
+}
+
 TEST(Engine, PayeesAreOrderedNumericallyWhenEveryIdIsAnInteger) {
   const std::string plan_text =
       "plan \"P\" { currency USD period year year 2026 }\ncredit 100%\nmeasure credited = sum(credit)\n"
