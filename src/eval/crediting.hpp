@@ -196,12 +196,12 @@ struct pow10_divisor {
 // product is rounded (a floor division by d = 10^digits, digits >= 1, as a
 // multiply and a shift after adding bias = lowest x d, plus d / 2 when the
 // plan rounds to the nearest, see round_from_floor), the tally class of
-// its rows, and where they go. Rows
-// of no rule or outside the plan year have entries too (coefficient 0,
-// class the reason), so that every row runs the same instructions. Split
-// transactions take a second copy of the entries, marked slow. 64 bytes
-// (an index is a shift); not aligned to 64, which would cost the kernel's
-// frame a register to realign the stack, for entries that stay in L1.
+// its rows, and where they go. Rows of no rule or outside the plan year
+// have entries too (coefficient 0, class the reason), so that every row
+// runs the same instructions. Split transactions take a second copy of the
+// entries, marked slow. 64 bytes (an index is a shift); not aligned to 64,
+// which would cost the kernel's frame a register to realign the stack, for
+// entries that stay in L1.
 struct word_entry {
   std::int64_t coefficient = 0;  // times 4: a product that fits is below 2^61 in magnitude
   std::uint64_t d = 10, m = 0;
@@ -331,10 +331,10 @@ class credit_kernel {
   std::vector<row_filter> rules_, filters_;
   // When every rule is decided by the truth word of one text slot (the
   // usual `product in (...)`): the first rule matching each word (masked by
-  // rule_word_mask_), rules_.size() for none. A row then costs one lookup,
-  // not a pass per rule. Empty: the rules run as filters.
-  // The table holds the rule's offset in credit_by_word's entries (rule x
-  // (periods + 1)), so that a row's entry is one sum.
+  // rule_word_mask_), rules_.size() for none, as its offset in
+  // credit_by_word's entries (rule x (periods + 1)), so that a row's entry
+  // is one sum. A row then costs one lookup, not a pass per rule. Empty:
+  // the rules run as filters.
   std::size_t rule_slot_ = 0;
   std::uint64_t rule_word_mask_ = 0;
   std::vector<std::uint32_t> rule_of_word_;
