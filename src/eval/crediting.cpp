@@ -757,9 +757,7 @@ void credit_kernel::credit_by_word(const txn_chunk& c, const currency_book& book
     entry_tally& t = tallies[entry_of[i]];
     std::int64_t sum;
     if (__builtin_expect(__builtin_add_overflow(t.sum, a, &sum), 0)) {
-      chunk_tally& wide = taken[e.slot * class_count + e.cls];
-      wide.low += static_cast<std::int64_t>(static_cast<std::uint32_t>(t.sum));
-      wide.high += t.sum >> 32;
+      taken[e.slot * class_count + e.cls].add(t.sum);
       sum = a;
     }
     t.sum = sum;
@@ -800,8 +798,7 @@ void credit_kernel::credit_by_word(const txn_chunk& c, const currency_book& book
     const word_entry& e = entries[k];
     const entry_tally& from = tallies[k];
     chunk_tally& t = taken[e.slot * class_count + e.cls];
-    t.low += static_cast<std::int64_t>(static_cast<std::uint32_t>(from.sum));
-    t.high += from.sum >> 32;
+    t.add(from.sum);
     t.rows += from.rows;
     if (e.cls == credited_class) credits += from.rows;
   }
@@ -821,11 +818,9 @@ void credit_kernel::credit_by_word(const txn_chunk& c, const currency_book& book
     const std::int64_t a = amount[row];
     chunk_tally& from = taken[e.slot * class_count + credited_class];
     chunk_tally& to = taken[e.slot * class_count + static_cast<std::size_t>(k)];
-    from.low -= static_cast<std::int64_t>(static_cast<std::uint32_t>(a));
-    from.high -= a >> 32;
+    from.take(a);
     --from.rows;
-    to.low += static_cast<std::int64_t>(static_cast<std::uint32_t>(a));
-    to.high += a >> 32;
+    to.add(a);
     ++to.rows;
   }
   // credit_row and give() count their own credits.
@@ -849,9 +844,7 @@ void credit_kernel::count_rows(const txn_chunk& c, const currency_book& book, ke
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t slot = ccy ? ccy[i] : 0;
     chunk_tally& cell = t[(i % copies) * per_copy + slot * class_count + cls[i]];
-    const std::int64_t a = amount[i];
-    cell.low += static_cast<std::int64_t>(static_cast<std::uint32_t>(a));
-    cell.high += a >> 32;  // arithmetic: a = high * 2^32 + low
+    cell.add(amount[i]);
     ++cell.rows;
   }
   for (std::size_t copy = 1; copy < copies; ++copy)

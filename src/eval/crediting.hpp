@@ -169,6 +169,15 @@ struct credit_accumulator {
 struct chunk_tally {
   std::int64_t low = 0, high = 0;
   std::uint64_t rows = 0;
+  // Adds (or takes back) an amount, as its halves: amount = high x 2^32 + low.
+  void add(std::int64_t amount) {
+    low += static_cast<std::int64_t>(static_cast<std::uint32_t>(amount));
+    high += amount >> 32;  // arithmetic shift
+  }
+  void take(std::int64_t amount) {
+    low -= static_cast<std::int64_t>(static_cast<std::uint32_t>(amount));
+    high -= amount >> 32;
+  }
 };
 
 // A credit factor prepared for one chunk's amount scale: when `digits` is
