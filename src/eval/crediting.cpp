@@ -25,6 +25,18 @@ namespace {
 constexpr const char* reason_names[] = {"outside_plan_year", "no_credit_rule", "payee_not_on_plan",
                                         "outside_employment"};
 
+// Division of a magnitude below 2^63 by d = 10^k (0 <= k <= 18) as a
+// multiply and a shift (Granlund-Montgomery: m = ceil(2^(63+l) / d), l =
+// ceil(log2 d); the quotient is the high word of n x m shifted right by
+// l - 1), so that rounding a credit costs no hardware division. k = 0 keeps
+// n: m = 0 and `keep` all ones, so the caller needs no branch on k.
+struct pow10_divisor {
+  std::uint64_t d = 1;
+  std::uint64_t m = 0;
+  int post_shift = 0;
+  std::uint64_t keep = ~std::uint64_t{0};
+};
+
 const std::array<pow10_divisor, 19> divisors = [] {
   std::array<pow10_divisor, 19> t{};
   std::uint64_t d = 1;
@@ -56,11 +68,12 @@ bool rounds_away(U q, U r, U d, bool negative, rounding_mode mode) {
   return false;
 }
 
-// v / div.d rounded by `mode`, for |v| < 2^63: the common credit, with no
-// 128-bit division (div.d = 1 returns v: no branch on it).
-inline std::int64_t round_by(std::int64_t v, const pow10_divisor& div, rounding_mode mode) {
+// v / 10^k rounded by `mode`, for |v| < 2^63 and 0 <= k <= 18: the common
+// credit, with no 128-bit division (k = 0 returns v: no branch on k).
+inline std::int64_t round_small(std::int64_t v, int k, rounding_mode mode) {
   const bool negative = v < 0;
   const std::uint64_t n = negative ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  const auto& div = divisors[static_cast<std::size_t>(k)];
   const auto high = static_cast<std::uint64_t>((static_cast<uint128>(n) * div.m) >> 64);
   const std::uint64_t q = (high >> div.post_shift) | (n & div.keep);
   const std::uint64_t r = n - q * div.d;
@@ -99,11 +112,6 @@ inline std::int64_t round_from_floor(std::int64_t v, const word_entry& e) {
   // q - lowest wraps below 0 for a negative quotient: the cast gives it back.
   const auto floor = static_cast<std::int64_t>(q - e.lowest);
   return to_nearest(Mode) ? floor - static_cast<std::int64_t>(adjust) : floor + static_cast<std::int64_t>(adjust);
-}
-
-// v / 10^k rounded by `mode`, for |v| < 2^63 and 0 <= k <= 18.
-inline std::int64_t round_small(std::int64_t v, int k, rounding_mode mode) {
-  return round_by(v, divisors[static_cast<std::size_t>(k)], mode);
 }
 
 // q = v / 10^k rounded by `mode`; v any int128, k >= 1. nullopt beyond int64.
@@ -497,7 +505,6 @@ void credit_kernel::credit_by_rules(const txn_chunk& c, const currency_book& boo
   const std::int64_t* amount = c.amount;
   const std::int32_t* date = c.date;
 
-
   // Periods and each row's tally class until a rule or crediting says
   // otherwise; rows in the plan year become the first selection. No branch
   // on the data: which rows pass is as random as the rows.
@@ -603,7 +610,6 @@ void credit_kernel::credit_by_rules(const txn_chunk& c, const currency_book& boo
     cls[i] = static_cast<std::uint8_t>(credit_row(c, i, r, period, book, acc));
   }
   acc.credits += credits;
-
 }
 
 // One instance per rounding mode: a switch on it per row would cost an

@@ -188,24 +188,12 @@ struct chunk_factor {
   int digits = -1;
 };
 
-// Division of a magnitude below 2^63 by d = 10^k (0 <= k <= 18) as a
-// multiply and a shift (Granlund-Montgomery: m = ceil(2^(63+l) / d), l =
-// ceil(log2 d); the quotient is the high word of n x m shifted right by
-// l - 1), so that rounding a credit costs no hardware division. k = 0 keeps
-// n: m = 0 and `keep` all ones, so the caller needs no branch on k.
-struct pow10_divisor {
-  std::uint64_t d = 1;
-  std::uint64_t m = 0;
-  int post_shift = 0;
-  std::uint64_t keep = ~std::uint64_t{0};
-};
-
 // What the rule-table path (credit_kernel::credit_by_word) needs of a row's
 // (currency slot, rule, period), in one cache line: the factor and how its
 // product is rounded (a floor division by d = 10^digits, digits >= 1, as a
-// multiply and a shift after adding bias = lowest x d, plus d / 2 when the
-// plan rounds to the nearest, see round_from_floor), the tally class of
-// its rows, and where they go. Rows of no rule or outside the plan year
+// multiply and a shift, see pow10_divisor in crediting.cpp, after adding
+// bias = lowest x d, plus d / 2 when the plan rounds to the nearest, see
+// round_from_floor), the tally class of its rows, and where they go. Rows of no rule or outside the plan year
 // have entries too (coefficient 0, class the reason), so that every row
 // runs the same instructions. Split transactions take a second copy of the
 // entries, marked slow. 64 bytes (an index is a shift); not aligned to 64,
