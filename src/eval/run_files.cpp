@@ -41,6 +41,7 @@
 #include "compile/plan_impl.hpp"
 #include "eval/crediting.hpp"
 #include "eval/evaluate_payees.hpp"
+#include "eval/plain_record.hpp"
 #include "eval/run_internal.hpp"
 #include "icm/io/csv.hpp"
 #include "icm/run.hpp"
@@ -698,115 +699,6 @@ inline std::size_t next_special(std::string_view text, std::size_t from) {
   return text.size();
 }
 
-// Bit i set where p[i] is ',', '\n', '"' or '\r', for 16 bytes at p.
-inline std::uint32_t separators16(const char* p) {
-#if defined(__SSE2__)
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
-                                   _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
-  return static_cast<std::uint32_t>(_mm_movemask_epi8(hit));
-#else
-  std::uint32_t m = 0;
-  for (unsigned i = 0; i < 16; ++i)
-    m |= static_cast<std::uint32_t>(p[i] == ',' || p[i] == '\n' || p[i] == '"' || p[i] == '\r') << i;
-  return m;
-#endif
-}
-
-// The common record, read fast: no quote, no carriage return but one before
-// the line feed, exactly `expected` fields, none longer than `max_field`.
-// Writes where its fields start into `at` (expected + 1 offsets in the
-// block; field k is [at[k], at[k + 1] - 1), the last entry one past the
-// content's end) and returns the offset of the byte after the record's line
-// feed (or block.size() at the end of the file), or 0 when the record at
-// `pos` is anything else (blank, quoted, malformed): the general path reads
-// it then, with its errors. Offsets, not csv::field: a field's line, column
-// and length are wanted only for an error.
-inline std::size_t plain_record(std::string_view block, std::size_t pos, std::uint32_t expected, std::size_t max_field,
-                                std::size_t* at) {
-  const char* const b = block.data();
-  const std::size_t n = block.size();
-#if defined(__SSE2__)
-  // Most records are shorter than 64 bytes: their separators found as bit
-  // masks of the 64 bytes at pos, the fields' starts read off the comma
-  // bits, no branch per separator. A record not ending in them (or within
-  // 64 bytes of the block's end) is read by the loop below.
-  if (pos + 64 <= n && max_field >= 64) {
-    std::uint64_t comma = 0, line_feed = 0, other = 0;
-    for (unsigned q = 0; q < 4; ++q) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + pos + 16 * q));
-      const auto bits = [&](__m128i hit) {
-        return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(hit))) << (16 * q);
-      };
-      comma |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
-      line_feed |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
-      other |= bits(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
-    }
-    if (line_feed != 0) {
-      const unsigned end = static_cast<unsigned>(__builtin_ctzll(line_feed));
-      unsigned content = end;
-      // A quote, or a carriage return but one just before the line feed:
-      // not plain.
-      if (const std::uint64_t odd = other & ((std::uint64_t{1} << end) - 1); odd != 0) {
-        if (odd != std::uint64_t{1} << (end - 1) || b[pos + end - 1] != '\r') return 0;
-        content = end - 1;
-      }
-      std::uint64_t commas = comma & ((std::uint64_t{1} << content) - 1);
-      if (content == 0) return 0;  // a blank line
-      // Counted as the starts are written (a popcount instruction is not in
-      // the baseline x86-64 this builds for).
-      at[0] = pos;
-      std::uint32_t k = 1;
-      for (; commas != 0 && k < expected; ++k, commas &= commas - 1)
-        at[k] = pos + static_cast<std::size_t>(__builtin_ctzll(commas)) + 1;
-      if (commas != 0 || k != expected) return 0;
-      at[expected] = pos + content + 1;
-      return pos + end + 1;
-    }
-  }
-#endif
-  std::uint32_t k = 0;
-  std::size_t field_start = pos, content_end = 0, next = 0;
-  at[0] = pos;
-  // One separator: a comma closes field k; the line feed (after an optional
-  // carriage return) ends the record.
-  const auto step = [&](std::size_t j) -> int {  // 1 go on, 0 record ends, -1 not plain
-    const char c = b[j];
-    if (c == ',') {
-      if (k + 1 >= expected || j - field_start > max_field) return -1;
-      field_start = j + 1;
-      at[++k] = field_start;
-      return 1;
-    }
-    if (c == '\n') {
-      content_end = j;
-      next = j + 1;
-      return 0;
-    }
-    if (c == '\r' && j + 1 < n && b[j + 1] == '\n') {
-      content_end = j;
-      next = j + 2;
-      return 0;
-    }
-    return -1;  // a quote, or a carriage return not ending the line
-  };
-  std::size_t i = pos;
-  int state = 1;
-  for (; state == 1 && i + 16 <= n; i += 16)
-    for (std::uint32_t m = separators16(b + i); m != 0 && state == 1; m &= m - 1)
-      state = step(i + static_cast<std::size_t>(__builtin_ctz(m)));
-  for (; state == 1 && i < n; ++i)
-    if (b[i] == ',' || b[i] == '\n' || b[i] == '"' || b[i] == '\r') state = step(i);
-  if (state == -1) return 0;
-  if (state == 1) {  // the file's last record, without a line break
-    content_end = n;
-    next = n;
-  }
-  if (content_end == pos || k + 1 != expected || content_end - field_start > max_field) return 0;
-  at[expected] = content_end + 1;
-  return next;
-}
-
 // The csv::fields of a record plain_record read (as the strict reader would
 // give them), for the code that reports its errors.
 inline void plain_fields(std::string_view block, std::size_t pos, const std::size_t* at, std::uint32_t line,
@@ -835,6 +727,7 @@ std::uint32_t split_records(std::string_view block, std::uint32_t first_line, st
   std::size_t pos = 0;
   std::uint32_t line = first_line;
   std::vector<std::size_t> at(expected + std::size_t{1});
+  const plain_record_fn plain_record = best_plain_record();
   while (pos < block.size()) {
     if (const std::size_t next = plain_record(block, pos, expected, max_field, at.data())) {
       bool done = false;
