@@ -154,7 +154,7 @@ TEST(DocsCli, TimingsListTheStagesOfARun) {
   fs::remove_all(out_dir);
   ASSERT_EQ(rc, 0) << out;
   std::size_t at = 0;
-  for (const char* stage : {"  read payees, quotas, fx", "  read splits", "  stream transactions",
+  for (const char* stage : {"  read payees, quotas, fx, splits", "  group splits", "  stream transactions",
                             "  check duplicate txn_ids", "  evaluate payees", "  write outputs", "time "}) {
     const auto found = out.find(stage, at);
     ASSERT_NE(found, std::string::npos) << stage << " (in order) in\n" << out;

@@ -471,7 +471,7 @@ TEST_F(fixture, quoted_txn_ids_of_split_transactions_are_split) {
   ASSERT_TRUE(r) << headlines(diags);
   std::vector<std::string> stages;
   for (const auto& phase : r->phases) stages.push_back(phase.name);
-  EXPECT_EQ(stages, (std::vector<std::string>{"read payees, quotas, fx", "bind plan and data", "read splits",
+  EXPECT_EQ(stages, (std::vector<std::string>{"read payees, quotas, fx, splits", "bind plan and data", "group splits",
                                               "stream transactions", "check duplicate txn_ids", "finish credits",
                                               "evaluate payees"}));
   EXPECT_TRUE(expected->phases.empty());
@@ -527,6 +527,44 @@ TEST_F(fixture, text_values_that_differ_in_one_byte_are_told_apart) {
   // Of 223 products, 3 credit: saas (k 0, and "saas" quoted, k 17), services
   // (k 9) and hardware at half (k 15), each in three rounds.
   EXPECT_EQ(expected->totals.credits, 12u);
+  fs::remove_all(d);
+}
+
+// A thread finds a currency's slot by the code's bits in a table of 64,
+// and a code whose place another holds in a list: 150 codes, rows
+// alternating between them, credit as in memory; a cell that is not a code
+// is an error at its place, whether or not a code met before shares its
+// bytes' place.
+TEST_F(fixture, currencies_beyond_the_table_of_codes_are_credited_as_in_memory) {
+  const fs::path d = two_payee_set("currencies");
+  std::vector<std::string> codes;
+  for (char a = 'A'; a <= 'Z' && codes.size() < 150; ++a)
+    for (char b = 'A'; b <= 'Z' && codes.size() < 150; b += 3)
+      for (char c = 'B'; c <= 'Z' && codes.size() < 150; c += 7) codes.push_back({a, b, c});
+  codes.push_back("USD");
+  std::string fx = "currency,period,rate\n";
+  for (std::size_t k = 0; k + 1 < codes.size(); ++k)
+    for (int q = 1; q <= 4; ++q) fx += fmt::format("{},2026-Q{},{}.{:02}\n", codes[k], q, 1 + k % 3, (k * 7 + q) % 100);
+  write(d / "fx.csv", fx);
+  std::string t = "txn_id,date,payee_id,amount,currency,product\n";
+  for (std::size_t row = 0; row < 3000; ++row)
+    t += fmt::format("{},2026-{:02}-{:02},{},{}.{:02},{},saas\n", row + 1, 1 + row % 12, 1 + row % 28, 1 + row % 2,
+                     row % 97, row % 100, codes[(row * 37) % codes.size()]);
+  write(d / "transactions.csv", t);
+  auto plan = fixture_plan("marginal");
+  auto expected = streamed_as_in_memory(*plan, d, {{.threads = 1}, {.threads = 2, .block_bytes = 4096}});
+  ASSERT_TRUE(expected);
+  EXPECT_EQ(expected->totals.credits, 3000u);
+  // Cells of three characters that are not codes, after the codes were met.
+  t.pop_back();
+  t += "\n";
+  for (const char* bad : {"usd", "US$", "USd", "AB1", "UsD"})
+    t += fmt::format("x{},2026-03-01,1,10.00,{},saas\n", bad, bad);
+  write(d / "transactions.csv", t);
+  const auto errors = streamed_errors_as_read(*plan, d);
+  ASSERT_EQ(errors.size(), 5u);
+  EXPECT_NE(errors[0].find(":3002:25: error: bad currency 'usd'"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[4].find(":3006:25: error: bad currency 'UsD'"), std::string::npos) << errors[4];
   fs::remove_all(d);
 }
 

@@ -144,7 +144,10 @@ class flat_index {
 // A thread's dictionary of one text column: value -> id, with truth words.
 // Values of at most 8 bytes (product codes, regions, deal types: most text
 // cells) are found by their bytes packed into one word, without hashing the
-// text or comparing it byte by byte; longer ones through a hash index.
+// text or comparing it byte by byte; longer ones through a hash index. The
+// short values' table is at most a quarter full, so that a value is nearly
+// always in its first place: rows alternate between values, and a probe of
+// a different length from row to row is a mispredicted branch.
 struct text_dictionary {
   flat_index index;
   std::vector<std::string> values;
@@ -161,7 +164,7 @@ struct text_dictionary {
           if (e.word == word && e.length == length) return e.id;
         }
       const auto id = add(v, texts, slot);
-      if ((short_count_ + 1) * 2 > shorts_.size()) grow_shorts();
+      if ((short_count_ + 1) * 4 > shorts_.size()) grow_shorts();
       place_short({word, length, id});
       ++short_count_;
       return id;
@@ -206,7 +209,7 @@ struct text_dictionary {
     shorts_[i] = e;
   }
   void grow_shorts() {
-    std::vector<short_slot> old(std::max<std::size_t>(16, 2 * shorts_.size()), short_slot{0, empty_length, 0});
+    std::vector<short_slot> old(std::max<std::size_t>(64, 2 * shorts_.size()), short_slot{0, empty_length, 0});
     old.swap(shorts_);
     for (const auto& e : old)
       if (e.length != empty_length) place_short(e);
@@ -814,14 +817,64 @@ std::uint32_t split_records(std::string_view block, std::uint32_t first_line, st
   return 0;
 }
 
-// splits.csv, keyed by txn_id, with the checks of read_dataset that do not
-// need the transactions. Errors go to diags. `find_payee(field)` is the
-// stream's payee lookup (the payee, or flat_index::empty); it may read past
-// a field, so the file is read into a padded block buffer.
-template <typename FindPayee>
-void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, const read_options& options,
-                     FindPayee&& find_payee) {
-  const std::string path = ds.file_path("splits.csv");
+// payee_id text -> payee (its row of payees.csv), as the stream and the
+// split reader look it up. Built from a copy of the ids, so that it outlives
+// the dataset it came from being moved.
+class payee_keys {
+ public:
+  explicit payee_keys(const std::vector<std::string>& ids) {
+    // The ids back to back, for the exact key check of a lookup: tens of
+    // kilobytes that stay in cache, where the std::strings of payee_table
+    // are 32 bytes each plus their text.
+    index_.reserve(ids.size());
+    for (std::uint32_t p = 0; p < ids.size(); ++p) {
+      index_.insert(hash_text(ids[p]), p);
+      bytes_ += ids[p];
+      start_.push_back(static_cast<std::uint32_t>(bytes_.size()));
+    }
+    // When every payee_id is a plain number (HR systems' employee numbers),
+    // a transaction's payee is found by that number in a dense table: no
+    // hash, no key compare. "Plain" is canonical (digits, no leading zero),
+    // so two ids are equal exactly when their numbers are; any other text
+    // cannot name a payee.
+    std::uint32_t largest = 0;
+    bool plain = !ids.empty();
+    for (std::uint32_t p = 0; p < ids.size() && plain; ++p) {
+      auto n = plain_number(ids[p]);
+      plain = n.has_value();
+      if (n) largest = std::max(largest, *n);
+    }
+    if (plain && largest <= 8 * ids.size() + 4096) {
+      by_number_.assign(std::size_t{largest} + 1, flat_index::empty);
+      for (std::uint32_t p = 0; p < ids.size(); ++p) by_number_[*plain_number(ids[p])] = p;
+    }
+  }
+  // The payee named by a payee_id cell, or flat_index::empty. An unquoted
+  // cell lies in the block (see block_number); a quoted one may be in the
+  // strict reader's record.
+  std::uint32_t of(std::string_view t, bool quoted) const {
+    if (by_number_.empty())
+      return index_.find(hash_text(t), t, [this](std::uint32_t p) -> std::string_view {
+        return std::string_view(bytes_).substr(start_[p], start_[p + 1] - start_[p]);
+      });
+    const std::uint32_t n = quoted ? plain_number(t).value_or(flat_index::empty) : block_number(t.data(), t.size());
+    return n < by_number_.size() ? by_number_[n] : flat_index::empty;
+  }
+  std::uint32_t of(const csv::field& f) const { return of(f.text, f.quoted); }
+
+ private:
+  flat_index index_;
+  std::string bytes_;
+  std::vector<std::uint32_t> start_{0};
+  std::vector<std::uint32_t> by_number_;
+};
+
+// splits.csv (at `path`), keyed by txn_id, with the checks of read_dataset
+// that do not need the transactions. Errors go to diags. `payees` is the
+// stream's payee lookup; it may read past a field, so the file is read into
+// a padded block buffer.
+void read_split_book(const std::string& path, split_book& book, diagnostics& diags, const read_options& options,
+                     const payee_keys& payees) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return;
   block_bytes bytes;
@@ -905,7 +958,7 @@ void read_split_book(const dataset& ds, split_book& book, diagnostics& diags, co
     const auto& pf = row[static_cast<std::size_t>(c_payee)];
     const auto& sf = row[static_cast<std::size_t>(c_share)];
     std::optional<std::uint32_t> payee;
-    if (const auto p = find_payee(pf); p != flat_index::empty) payee = p;
+    if (const auto p = payees.of(pf); p != flat_index::empty) payee = p;
     if (!payee)
       diags.error({path, pf.line, pf.column, pf.length},
                   pf.text.empty() ? std::string("expected a payee_id, found an empty field")
@@ -1062,6 +1115,36 @@ struct pending_id {
 };
 constexpr std::uint32_t no_row = 0xffffffff;
 
+// Currency code (three letters packed, see currency_word) -> slot of a
+// thread's currency_book, for the codes met so far: a data set has a
+// handful, and rows alternate between them. Found by the code's bits in a
+// table of 64 (a search of a list ended at a different place from row to
+// row: a mispredicted branch a row); a code whose place another holds is
+// found in the list.
+class currency_slots {
+ public:
+  static constexpr std::uint32_t none = 0xffffffff;
+  [[gnu::always_inline]] std::uint32_t find(std::uint32_t code) const {
+    const auto& e = table_[place(code)];
+    return e.first == code ? e.second : find_in_list(code);
+  }
+  [[gnu::noinline]] std::uint32_t find_in_list(std::uint32_t code) const {
+    for (const auto& [c, slot] : all_)
+      if (c == code) return slot;
+    return none;
+  }
+  void add(std::uint32_t code, std::uint32_t slot) {
+    all_.emplace_back(code, slot);
+    if (table_[place(code)].first == 0) table_[place(code)] = {code, slot};
+  }
+
+ private:
+  static std::size_t place(std::uint32_t code) { return (code * 0x9E3779B1u) >> 26; }
+  // Code 0 (three NUL bytes) is never a code's: an empty entry.
+  std::array<std::pair<std::uint32_t, std::uint32_t>, 64> table_{};
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> all_;
+};
+
 // Everything one streaming thread owns.
 struct stream_worker {
   currency_book book;
@@ -1087,10 +1170,22 @@ struct stream_worker {
   block_bytes block;
   std::vector<csv::field> fields;
   csv::record rec;
-  // Currency code (three letters packed) -> slot of `book`, for the codes met
-  // so far: a data set has a handful, and rows alternate between them.
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> currency_slots;
+  currency_slots currencies;
   explicit stream_worker(const credit_kernel& k) : book(k), acc(k.make_accumulator(book)) {}
+
+  // The slot of `book` for a currency cell of three characters (checked as
+  // a code the first time it is met), or nullopt when it is not a code.
+  [[gnu::always_inline]] std::optional<std::uint32_t> currency_slot(std::string_view code_text) {
+    const std::uint32_t code = currency_word(code_text);
+    if (const auto slot = currencies.find(code); slot != currency_slots::none) return slot;
+    return new_currency(code_text);
+  }
+  [[gnu::noinline]] std::optional<std::uint32_t> new_currency(std::string_view code_text) {
+    if (!is_currency_code(code_text)) return std::nullopt;
+    const std::uint32_t slot = book.slot(code_text);
+    currencies.add(currency_word(code_text), slot);
+    return slot;
+  }
 };
 
 }  // namespace
@@ -1111,12 +1206,43 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
   };
   read_options ropts;
   ropts.transactions = false;
-  auto data = read_dataset(directory, diags, ropts);
+  // splits.csv is read as soon as payees.csv is, on a thread of its own
+  // while quotas.csv and fx.csv are read here (each is tens of milliseconds
+  // at payroll scale, and the stream's lookups need the split book). An
+  // error in splits.csv does not stop the run there: transactions.csv is
+  // still read, so that its errors and the split rows naming a txn_id it
+  // lacks are reported with them, as read_dataset does (the run fails at the
+  // end). Its diagnostics are held until the end, where those that wait for
+  // the transactions join them: the file's errors are then capped as
+  // read_dataset caps them (50, in line order, and how many more).
+  std::optional<payee_keys> payees;
+  split_book splits;
+  diagnostics split_diags;
+  std::exception_ptr split_failed;  // bad_alloc on the split reader, rethrown here
+  std::jthread split_reader;        // declared after what it uses: joined first
+  const auto read_splits = [&](const dataset& ds, bool side) {
+    payees.emplace(ds.payees.ids);
+    auto read = [&, path = ds.file_path("splits.csv")] {
+      try {
+        read_split_book(path, splits, split_diags, ropts, *payees);
+      } catch (...) {
+        split_failed = std::current_exception();
+      }
+    };
+    if (side) split_reader = std::jthread(read);
+    else read();
+  };
+  auto data = detail::read_dataset_files(directory, diags, ropts, [&](const dataset& read) {
+    read_splits(read, thread_count(options.threads) > 1);
+  });
+  if (split_reader.joinable()) split_reader.join();
+  if (split_failed) std::rethrow_exception(split_failed);
   if (!data) return std::nullopt;
   dataset& ds = *data;
+  if (!payees) read_splits(ds, false);  // not reached: a read without error has read payees.csv first
   const std::string tx_path = ds.file_path("transactions.csv");
 
-  lap("read payees, quotas, fx");
+  lap("read payees, quotas, fx, splits");
   // The header of transactions.csv, before anything else reads a row.
   std::FILE* file = std::fopen(tx_path.c_str(), "rb");
   if (!file) {
@@ -1184,58 +1310,9 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     cols.text.push_back(a ? static_cast<int>(a->column_number) - 1 : -1);
   }
   lap("bind plan and data");
-  flat_index payee_index;
-  payee_index.reserve(ds.payees.size());
-  for (std::uint32_t p = 0; p < ds.payees.size(); ++p) payee_index.insert(hash_text(ds.payees.ids[p]), p);
-  // The ids back to back, for the exact key check of a lookup: tens of
-  // kilobytes that stay in cache, where the std::strings of payee_table are
-  // 32 bytes each plus their text.
-  std::string payee_bytes;
-  std::vector<std::uint32_t> payee_start{0};
-  for (const auto& id : ds.payees.ids) {
-    payee_bytes += id;
-    payee_start.push_back(static_cast<std::uint32_t>(payee_bytes.size()));
-  }
-  auto payee_id = [&](std::uint32_t p) -> std::string_view {
-    return std::string_view(payee_bytes).substr(payee_start[p], payee_start[p + 1] - payee_start[p]);
-  };
-  // When every payee_id is a plain number (HR systems' employee numbers),
-  // a transaction's payee is found by that number in a dense table: no hash,
-  // no key compare. "Plain" is canonical (digits, no leading zero), so two
-  // ids are equal exactly when their numbers are; any other text cannot
-  // name a payee.
-  std::vector<std::uint32_t> payee_by_number;
-  {
-    std::uint32_t largest = 0;
-    bool plain = ds.payees.size() > 0;
-    for (std::uint32_t p = 0; p < ds.payees.size() && plain; ++p) {
-      auto n = plain_number(ds.payees.ids[p]);
-      plain = n.has_value();
-      if (n) largest = std::max(largest, *n);
-    }
-    if (plain && largest <= 8 * ds.payees.size() + 4096) {
-      payee_by_number.assign(std::size_t{largest} + 1, flat_index::empty);
-      for (std::uint32_t p = 0; p < ds.payees.size(); ++p) payee_by_number[*plain_number(ds.payees.ids[p])] = p;
-    }
-  }
-  // The payee named by a payee_id cell. An unquoted cell lies in the block
-  // (see block_number); a quoted one may be in the strict reader's record.
-  auto payee_of = [&](std::string_view t, bool quoted) -> std::uint32_t {
-    if (payee_by_number.empty()) return payee_index.find(hash_text(t), t, payee_id);
-    const std::uint32_t n = quoted ? plain_number(t).value_or(flat_index::empty) : block_number(t.data(), t.size());
-    return n < payee_by_number.size() ? payee_by_number[n] : flat_index::empty;
-  };
-  auto find_payee = [&](const csv::field& f) { return payee_of(f.text, f.quoted); };
+  auto payee_of = [&](std::string_view t, bool quoted) { return payees->of(t, quoted); };
+  auto find_payee = [&](const csv::field& f) { return payees->of(f); };
   const date_parser dates(plan.settings().year);
-  split_book splits;
-  // An error in splits.csv does not stop here: transactions.csv is still
-  // read, so that its errors and the split rows naming a txn_id it lacks
-  // are reported with them, as read_dataset does (the run fails at the end).
-  // Its diagnostics are held until the end, where those that wait for the
-  // transactions join them: the file's errors are then capped as
-  // read_dataset caps them (50, in line order, and how many more).
-  diagnostics split_diags;
-  read_split_book(ds, splits, split_diags, ropts, find_payee);
   std::vector<std::pair<std::uint32_t, decimal>> shares;
   kernel.reserve_split_groups(splits.txn_ids.size(), splits.rows.size());
   splits.kernel_group.reserve(splits.txn_ids.size());
@@ -1245,7 +1322,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
       if (r.usable) shares.emplace_back(r.payee, r.share);
     splits.kernel_group.push_back(kernel.add_split_group(shares));
   }
-  lap("read splits");
+  lap("group splits");
 
   // Stream.
   std::fseek(file, static_cast<long>(header_bytes), SEEK_SET);
@@ -1351,15 +1428,9 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
           const auto ct = text_of(static_cast<std::size_t>(cols.currency));
           if (!ct.empty()) {
             if (ct.size() != 3) return false;
-            const std::uint32_t code = currency_word(ct);
-            auto known = std::find_if(w.currency_slots.begin(), w.currency_slots.end(),
-                                      [&](const auto& e) { return e.first == code; });
-            if (known == w.currency_slots.end()) {
-              if (!is_currency_code(ct)) return false;
-              w.currency_slots.emplace_back(code, w.book.slot(ct));
-              known = w.currency_slots.end() - 1;
-            }
-            slot = known->second;
+            const auto known = w.currency_slot(ct);
+            if (!known) return false;
+            slot = *known;
           }
         }
         const auto [number, h] = txn_key(id, false);
@@ -1439,19 +1510,12 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
         if (cols.currency >= 0) {
           const auto& cf = f[static_cast<std::size_t>(cols.currency)];
           if (!cf.text.empty()) {
-            if (!is_currency_code(cf.text)) {
+            if (const auto known = cf.text.size() == 3 ? w.currency_slot(cf.text) : std::nullopt) {
+              slot = *known;
+            } else {
               error(cf.line, cf.column, cf.length,
                     fmt::format("bad currency {}: expected a three-letter ISO 4217 code such as EUR", shown(cf.text)));
               ok = false;
-            } else {
-              const std::uint32_t code = currency_word(cf.text);
-              auto known = std::find_if(w.currency_slots.begin(), w.currency_slots.end(),
-                                        [&](const auto& e) { return e.first == code; });
-              if (known == w.currency_slots.end()) {
-                w.currency_slots.emplace_back(code, w.book.slot(cf.text));
-                known = w.currency_slots.end() - 1;
-              }
-              slot = known->second;
             }
           }
         }

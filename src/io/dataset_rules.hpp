@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>      // coefficients, rows
+#include <functional>   // read_dataset_files' callback
+#include <optional>     // read_dataset_files
 #include <string>       // messages
 #include <string_view>  // codes
 #include <vector>       // split groups
@@ -17,6 +19,14 @@
 #include "icm/io/csv.hpp"   // header records
 
 namespace icm::detail {
+
+// read_dataset over the files of `directory`, calling after_payees(ds) as
+// soon as payees.csv is read without error, before quotas.csv and fx.csv: a
+// streaming run starts reading splits.csv there, on a thread of its own. The
+// dataset is moved after the call; what the callback keeps of it, it copies.
+std::optional<dataset> read_dataset_files(const std::string& directory, diagnostics& diags,
+                                          const read_options& options,
+                                          const std::function<void(const dataset&)>& after_payees);
 
 // A value from the data, quoted for a message; long ones are cut at 40
 // characters so that one bad cell cannot flood the diagnostics.
