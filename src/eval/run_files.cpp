@@ -153,7 +153,18 @@ struct text_dictionary {
   std::vector<std::string> values;
   std::vector<std::uint64_t> truth;
 
-  std::uint32_t intern(std::string_view v, const text_test_set& texts, std::size_t slot) {
+  // A short value in its first place is found inline, in the row loop;
+  // anything else in intern_other.
+  [[gnu::always_inline]] std::uint32_t intern(std::string_view v, const text_test_set& texts, std::size_t slot) {
+    if (v.size() <= 8 && !shorts_.empty()) {
+      const std::uint64_t word = pack(v);
+      const auto length = static_cast<std::uint32_t>(v.size());
+      const short_slot& e = shorts_[short_position(word, length)];
+      if (e.word == word && e.length == length) return e.id;
+    }
+    return intern_other(v, texts, slot);
+  }
+  [[gnu::noinline]] std::uint32_t intern_other(std::string_view v, const text_test_set& texts, std::size_t slot) {
     if (v.size() <= 8) {
       const std::uint64_t word = pack(v);
       const auto length = static_cast<std::uint32_t>(v.size());
@@ -852,7 +863,17 @@ class payee_keys {
   // The payee named by a payee_id cell, or flat_index::empty. An unquoted
   // cell lies in the block (see block_number); a quoted one may be in the
   // strict reader's record.
-  std::uint32_t of(std::string_view t, bool quoted) const {
+  // The dense table's lookup of an unquoted cell is inlined into the row
+  // loop (a call there cost as much as the lookup).
+  [[gnu::always_inline]] std::uint32_t of(std::string_view t, bool quoted) const {
+    if (by_number_.empty() || quoted) return of_other(t, quoted);
+    const std::uint32_t n = block_number(t.data(), t.size());
+    return n < by_number_.size() ? by_number_[n] : flat_index::empty;
+  }
+  std::uint32_t of(const csv::field& f) const { return of(f.text, f.quoted); }
+
+ private:
+  [[gnu::noinline]] std::uint32_t of_other(std::string_view t, bool quoted) const {
     if (by_number_.empty())
       return index_.find(hash_text(t), t, [this](std::uint32_t p) -> std::string_view {
         return std::string_view(bytes_).substr(start_[p], start_[p + 1] - start_[p]);
@@ -860,9 +881,7 @@ class payee_keys {
     const std::uint32_t n = quoted ? plain_number(t).value_or(flat_index::empty) : block_number(t.data(), t.size());
     return n < by_number_.size() ? by_number_[n] : flat_index::empty;
   }
-  std::uint32_t of(const csv::field& f) const { return of(f.text, f.quoted); }
 
- private:
   flat_index index_;
   std::string bytes_;
   std::vector<std::uint32_t> start_{0};
