@@ -503,6 +503,32 @@ TEST_F(fixture, numeric_txn_ids_of_split_transactions_are_split) {
   fs::remove_all(d);
 }
 
+// splits.csv's common rows are read from the block (shares of at most eight
+// characters as one word); other shapes through decimal::parse. Both must
+// give read_dataset's shares: each transaction of 100.00 split between
+// payees 1 and 2 with shares written every way they may be.
+TEST_F(fixture, split_shares_of_every_shape_are_read_as_read_dataset_reads_them) {
+  const fs::path d = two_payee_set("share_shapes");
+  const std::vector<std::pair<std::string, std::string>> shares = {
+      {"0.5", "0.5"},       {"0.25", "0.750"},        {"1", ""},          {"1.0", ""},
+      {"1.0000000", ""},    {"0.1250000000", "0.875"}, {"00.5", "0.50"},   {"0.3", "0.7000000"},
+      {"0.99999999", "0.00000001"}};
+  std::string t = "txn_id,date,payee_id,amount,product\n", sp = "txn_id,payee_id,share\n";
+  for (std::size_t k = 0; k < shares.size(); ++k) {
+    t += fmt::format("s{},2026-02-0{},1,100.00,saas\n", k, 1 + k % 9);
+    sp += fmt::format("s{},{},{}\n", k, 1 + k % 2, shares[k].first);
+    if (!shares[k].second.empty()) sp += fmt::format("s{},{},{}\n", k, 2 - k % 2, shares[k].second);
+  }
+  write(d / "transactions.csv", t);
+  write(d / "splits.csv", sp);
+  auto plan = fixture_plan("marginal");
+  auto expected = streamed_as_in_memory(*plan, d, {{.threads = 1}, {.threads = 2, .block_bytes = 64}});
+  ASSERT_TRUE(expected);
+  // One credit per split row (the outputs were compared above).
+  EXPECT_EQ(expected->totals.credits, 15u);
+  fs::remove_all(d);
+}
+
 // Text cells are interned per thread; values of up to 8 bytes by their
 // bytes packed into a word. Values that differ in one byte anywhere, in
 // length only, or past the 8th byte must stay apart (the plan credits

@@ -256,7 +256,7 @@ std::optional<std::uint32_t> plain_number(std::string_view t) {
 // The number written by the bytes of w above bit `drop` (whole bytes; the
 // first digit in the lowest of them, zero bytes below), or UINT64_MAX when
 // one of them is not a digit.
-inline std::uint64_t word_digits(std::uint64_t w, unsigned drop) {
+[[gnu::always_inline]] inline std::uint64_t word_digits(std::uint64_t w, unsigned drop) {
   const std::uint64_t digits_mask = drop >= 64 ? 0 : ~std::uint64_t{0} << drop;
   constexpr std::uint64_t highs = 0xF0F0F0F0F0F0F0F0ull, zeros = 0x3030303030303030ull;
   // Every kept byte is 0x30-0x39: high nibble 3, and still 3 after adding 6
@@ -305,7 +305,7 @@ inline std::uint32_t currency_word(std::string_view code) {
 // and converted as one word. false sends the text to parse_amount, the
 // reference (which also explains what is wrong); where this one returns
 // true, parse_amount gives the same coefficient and scale.
-inline bool block_amount(const char* p, std::size_t n, std::int64_t& coefficient, int& scale) {
+[[gnu::always_inline]] inline bool block_amount(const char* p, std::size_t n, std::int64_t& coefficient, int& scale) {
   const bool negative = n != 0 && p[0] == '-';
   if (negative) {
     ++p;
@@ -354,9 +354,12 @@ inline std::uint64_t txn_hash(std::string_view id) {
 }
 // A txn_id cell's plain number (or UINT32_MAX) and txn_hash, for the rows
 // being read: an unquoted cell lies in the block (see block_number).
-inline std::pair<std::uint32_t, std::uint64_t> txn_key(std::string_view id, bool quoted) {
+// Inlined into the row loop, with the hash of a text that is not a number
+// a call (a call per row had cost about as much as the number's path).
+[[gnu::noinline]] std::uint64_t text_txn_hash(std::string_view id) { return hash_text(id); }
+[[gnu::always_inline]] inline std::pair<std::uint32_t, std::uint64_t> txn_key(std::string_view id, bool quoted) {
   const std::uint32_t n = quoted ? plain_number(id).value_or(UINT32_MAX) : block_number(id.data(), id.size());
-  return {n, n != UINT32_MAX ? number_hash(n) : hash_text(id)};
+  return {n, n != UINT32_MAX ? number_hash(n) : text_txn_hash(id)};
 }
 
 using detail::shown;
@@ -478,7 +481,7 @@ class date_parser {
   // a block have 8 readable bytes past their end, see block_number, and a
   // date field here is 10 bytes long anyway); anything else, and years far
   // from the plan's, through parse_date.
-  std::optional<std::int32_t> operator()(std::string_view s) const {
+  [[gnu::always_inline]] std::optional<std::int32_t> operator()(std::string_view s) const {
     if (s.size() == 10) {
       std::uint64_t w;
       std::uint16_t dd;
@@ -1021,8 +1024,41 @@ void read_split_book(const std::string& path, split_book& book, diagnostics& dia
       }
     book.add_row(g, {*payee, *share, line, id.column, id.length, sf.column, true});
   };
-  split_records(text.substr(header_bytes), header_lines + 1, static_cast<std::uint32_t>(header.size()),
-                options.max_field_length, fields, rec, nullptr, on_record, on_error);
+  // The common row, read from the block: good cells (a share of at most
+  // eight characters, see block_amount), a payee not yet in its group.
+  // Anything else returns false before changing anything, and on_record
+  // reads the row again and reports it. No csv::field and no decimal
+  // parse per row: splits.csv is read before the stream can start.
+  const std::string_view rows_text = text.substr(header_bytes);
+  auto on_plain = [&](const std::size_t* at, std::size_t pos, std::uint32_t line) -> bool {
+    const auto cell = [&](int c) {
+      const auto k = static_cast<std::size_t>(c);
+      return rows_text.substr(at[k], at[k + 1] - 1 - at[k]);
+    };
+    const auto id = cell(c_txn);
+    if (id.empty()) return false;
+    const std::uint32_t payee = payees.of(cell(c_payee), false);
+    if (payee == flat_index::empty) return false;
+    const auto share_text = cell(c_share);
+    std::int64_t coefficient = 0;
+    int scale = 0;
+    if (!block_amount(share_text.data(), share_text.size(), coefficient, scale)) return false;
+    const decimal share(coefficient, scale);
+    if (!detail::is_valid_share(share)) return false;
+    const auto h = txn_hash(id);
+    auto g = book.index.find(h, id, [&](std::uint32_t k) -> std::string_view { return book.txn_ids[k]; });
+    if (g == flat_index::empty) {
+      g = book.add_group(h, id);
+    } else {
+      for (const auto& r : book.group(g))
+        if (r.usable && r.payee == payee) return false;
+    }
+    const auto column = [&](int c) { return static_cast<std::uint32_t>(at[static_cast<std::size_t>(c)] - pos + 1); };
+    book.add_row(g, {payee, share, line, column(c_txn), static_cast<std::uint32_t>(id.size()), column(c_share), true});
+    return true;
+  };
+  split_records(rows_text, header_lines + 1, static_cast<std::uint32_t>(header.size()), options.max_field_length,
+                fields, rec, on_plain, on_record, on_error);
   book.build_filter();
 }
 
