@@ -855,10 +855,10 @@ namespace {
 // Both entry points: `memory` null reads the files of ds.directory.
 std::optional<dataset> read_all(dataset ds, diagnostics& diags, const read_options& options,
                                 const dataset_texts* memory,
-                                const std::function<void(const dataset&)>* after_payees = nullptr) {
+                                const std::function<void(const dataset&)>& after_payees = nullptr) {
   const std::size_t errors_before = diags.error_count();
   const bool payees_known = read_payees(ds, diags, options, memory);
-  if (after_payees && payees_known && diags.error_count() == errors_before) (*after_payees)(ds);
+  if (after_payees && payees_known && diags.error_count() == errors_before) after_payees(ds);
   std::vector<std::uint32_t> txn_row_of_id{no_payee};  // id 0 ("") is never a txn_id
   const bool txns_known = options.transactions &&
                           read_transactions(ds, diags, options, memory, payees_known, txn_row_of_id);
@@ -877,14 +877,7 @@ std::optional<dataset> read_all(dataset ds, diagnostics& diags, const read_optio
 
 std::optional<dataset> read_dataset(const std::string& directory, diagnostics& diags,
                                     const read_options& options) {
-  std::error_code ec;
-  if (!fs::is_directory(directory, ec)) {
-    diags.error({directory, 0, 0, 1}, "data directory not found");
-    return std::nullopt;
-  }
-  dataset ds;
-  ds.directory = directory;
-  return read_all(std::move(ds), diags, options, nullptr);
+  return detail::read_dataset_files(directory, diags, options, nullptr);
 }
 
 std::optional<dataset> detail::read_dataset_files(const std::string& directory, diagnostics& diags,
@@ -897,7 +890,7 @@ std::optional<dataset> detail::read_dataset_files(const std::string& directory, 
   }
   dataset ds;
   ds.directory = directory;
-  return read_all(std::move(ds), diags, options, nullptr, &after_payees);
+  return read_all(std::move(ds), diags, options, nullptr, after_payees);
 }
 
 std::optional<dataset> read_dataset(const dataset_texts& texts, diagnostics& diags,

@@ -20,10 +20,11 @@
 
 namespace icm::detail {
 
-// read_dataset over the files of `directory`, calling after_payees(ds) as
-// soon as payees.csv is read without error, before quotas.csv and fx.csv: a
-// streaming run starts reading splits.csv there, on a thread of its own. The
-// dataset is moved after the call; what the callback keeps of it, it copies.
+// read_dataset over the files of `directory`, calling after_payees(ds) (when
+// given) as soon as payees.csv is read without error, before quotas.csv and
+// fx.csv: a streaming run starts reading splits.csv there, on a thread of its
+// own. The dataset is moved after the call; what the callback keeps of it,
+// it copies.
 std::optional<dataset> read_dataset_files(const std::string& directory, diagnostics& diags,
                                           const read_options& options,
                                           const std::function<void(const dataset&)>& after_payees);
