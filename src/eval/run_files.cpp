@@ -865,9 +865,8 @@ class payee_keys {
   }
   // The payee named by a payee_id cell, or flat_index::empty. An unquoted
   // cell lies in the block (see block_number); a quoted one may be in the
-  // strict reader's record.
-  // The dense table's lookup of an unquoted cell is inlined into the row
-  // loop (a call there cost as much as the lookup).
+  // strict reader's record. The dense table's lookup of an unquoted cell is
+  // inlined into the row loop (a call there cost as much as the lookup).
   [[gnu::always_inline]] std::uint32_t of(std::string_view t, bool quoted) const {
     if (by_number_.empty() || quoted) return of_other(t, quoted);
     const std::uint32_t n = block_number(t.data(), t.size());
