@@ -1364,8 +1364,6 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
     cols.text.push_back(a ? static_cast<int>(a->column_number) - 1 : -1);
   }
   lap("bind plan and data");
-  auto payee_of = [&](std::string_view t, bool quoted) { return payees->of(t, quoted); };
-  auto find_payee = [&](const csv::field& f) { return payees->of(f); };
   const date_parser dates(plan.settings().year);
   std::vector<std::pair<std::uint32_t, decimal>> shares;
   kernel.reserve_split_groups(splits.txn_ids.size(), splits.rows.size());
@@ -1474,7 +1472,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
         if (id.empty()) return false;
         const auto day = dates(text_of(static_cast<std::size_t>(cols.date)));
         if (!day) return false;
-        const std::uint32_t payee = payee_of(text_of(static_cast<std::size_t>(cols.payee)), false);
+        const std::uint32_t payee = payees->of(text_of(static_cast<std::size_t>(cols.payee)), false);
         if (payee == flat_index::empty) return false;
         const auto amount = text_of(static_cast<std::size_t>(cols.amount));
         std::int64_t coefficient = 0;
@@ -1530,7 +1528,7 @@ std::optional<run_result> stream_run(const compile::compiled_plan& plan, const s
           ok = false;
         }
         const auto& pf = f[static_cast<std::size_t>(cols.payee)];
-        const auto payee = find_payee(pf);
+        const auto payee = payees->of(pf);
         if (payee == flat_index::empty) {
           error(pf.line, pf.column, pf.length,
                 pf.text.empty() ? std::string("expected a payee_id, found an empty field")
