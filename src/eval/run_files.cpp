@@ -1178,6 +1178,7 @@ constexpr std::uint32_t no_row = 0xffffffff;
 class currency_slots {
  public:
   static constexpr std::uint32_t none = 0xffffffff;
+  currency_slots() { table_.fill({empty, none}); }
   [[gnu::always_inline]] std::uint32_t find(std::uint32_t code) const {
     const auto& e = table_[place(code)];
     return e.first == code ? e.second : find_in_list(code);
@@ -1189,13 +1190,15 @@ class currency_slots {
   }
   void add(std::uint32_t code, std::uint32_t slot) {
     all_.emplace_back(code, slot);
-    if (table_[place(code)].first == 0) table_[place(code)] = {code, slot};
+    if (table_[place(code)].first == empty) table_[place(code)] = {code, slot};
   }
 
  private:
   static std::size_t place(std::uint32_t code) { return (code * 0x9E3779B1u) >> 26; }
-  // Code 0 (three NUL bytes) is never a code's: an empty entry.
-  std::array<std::pair<std::uint32_t, std::uint32_t>, 64> table_{};
+  // An empty entry: no cell packs to it (currency_word fills 24 bits; a cell
+  // of three NUL bytes packs to 0, found by fuzz_stream).
+  static constexpr std::uint32_t empty = 0xffffffff;
+  std::array<std::pair<std::uint32_t, std::uint32_t>, 64> table_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> all_;
 };
 
